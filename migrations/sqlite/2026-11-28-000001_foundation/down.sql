@@ -1,0 +1,1 @@
+DROP TABLE settings; DROP TABLE audit_events; DROP TABLE lessons; DROP TABLE programs; DROP TABLE people; DROP TABLE secretary_units; DROP TABLE org_unit_names; DROP TABLE org_units; DROP TABLE user_roles; DROP TABLE users;

@@ -1,0 +1,195 @@
+//! The command line: serve, migrate, user, demo.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::bootstrap::{self, Prepared};
+use crate::config::Config;
+use crate::db;
+use crate::domain::role::Role;
+use crate::startup::Application;
+use crate::store::audit::Actor;
+use crate::store::users;
+use crate::web::auth::{password, token};
+
+#[derive(Parser)]
+#[command(name = "boiduong", version, about = "Quản lý lớp bồi dưỡng — Trường Chính trị tỉnh")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (migrates the database first).
+    Serve {
+        /// Load the demo school into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo school into an empty database and exit.
+    Demo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; prints its one-time password.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, staff, lecturer, secretary or learner; repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<Role>,
+        /// Org unit id a secretary is bound to; repeat for several.
+        #[arg(long = "unit")]
+        units: Vec<i64>,
+    },
+    /// Replace an account's roles.
+    SetRoles {
+        #[arg(long)]
+        email: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<Role>,
+        #[arg(long = "unit")]
+        units: Vec<i64>,
+    },
+    /// Give an account a new one-time password (it must be changed at the next login).
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config.log);
+    match run(cli.command, config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => serve(config, demo),
+        Command::Migrate => {
+            db::connect(&config.database_url, 1)?;
+            println!("Cơ sở dữ liệu đã được cập nhật.");
+            Ok(())
+        }
+        Command::Demo => {
+            let pool = db::connect(&config.database_url, 1)?;
+            let prepared = bootstrap::prepare(&pool, &config, true)?;
+            if prepared == Prepared::Existing {
+                bail!("Cơ sở dữ liệu đã có tài khoản; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.");
+            }
+            report(&prepared);
+            Ok(())
+        }
+        Command::User { command } => user(command, &config),
+    }
+}
+
+fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let pool = db::connect(&config.database_url, config.db_pool_size)?;
+        let prepared = bootstrap::prepare(&pool, &config, demo)?;
+        report(&prepared);
+        let listener = std::net::TcpListener::bind(config.bind_addr()?)
+            .with_context(|| format!("Không mở được cổng {}", config.bind))?;
+        let bind = config.bind.clone();
+        let app = Application::build_on(listener, pool, config)?;
+        println!("Boiduong đang chạy tại http://{bind}/");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn report(prepared: &Prepared) {
+    match prepared {
+        Prepared::Existing => {}
+        Prepared::FirstAdmin { email, password } => {
+            println!("Đã tạo tài khoản quản trị đầu tiên: {email}");
+            println!("Mật khẩu dùng một lần (chỉ hiển thị lần này, đổi ngay sau khi đăng nhập): {password}");
+        }
+        Prepared::Demo { password, generated } => {
+            println!(
+                "Đã nạp dữ liệu mẫu. Tài khoản: admin@boiduong.test, giaovu@boiduong.test, giangvien@boiduong.test, bithu@boiduong.test, hocvien@boiduong.test"
+            );
+            if *generated {
+                println!("Mật khẩu (BOIDUONG_DEMO_PASSWORD chưa đặt, đã tạo ngẫu nhiên): {password}");
+            } else {
+                println!("Mật khẩu: giá trị của BOIDUONG_DEMO_PASSWORD");
+            }
+        }
+    }
+}
+
+fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
+    let pool = db::connect(&config.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let actor = Actor::system("dòng lệnh");
+    match command {
+        UserCommand::Add { email, name, roles, units } => {
+            let one_time = token::random_password();
+            users::create(
+                &mut conn,
+                &actor,
+                &users::NewUser {
+                    email: email.clone(),
+                    display_name: name,
+                    password_hash: Some(password::hash(&one_time)),
+                    roles,
+                    secretary_units: units,
+                    person_id: None,
+                    must_change_password: true,
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("Không tạo được tài khoản {email}: {e}"))?;
+            println!("Đã tạo tài khoản {email}. Mật khẩu dùng một lần: {one_time}");
+        }
+        UserCommand::SetRoles { email, roles, units } => {
+            let user =
+                users::find_by_email(&mut conn, &email)?.with_context(|| format!("Không có tài khoản {email}"))?;
+            users::update(&mut conn, &actor, user.id, &user.display_name, &roles, &units, user.active)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Đã cập nhật vai trò của {email}.");
+        }
+        UserCommand::ResetPassword { email } => {
+            let user =
+                users::find_by_email(&mut conn, &email)?.with_context(|| format!("Không có tài khoản {email}"))?;
+            let one_time = token::random_password();
+            users::set_password(&mut conn, &actor, user.id, &password::hash(&one_time), true)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Mật khẩu dùng một lần mới của {email}: {one_time}");
+        }
+    }
+    Ok(())
+}

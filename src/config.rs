@@ -1,0 +1,202 @@
+//! Configuration in three layers: defaults that run on a fresh machine → an optional
+//! `boiduong.toml` → `BOIDUONG_*` environment variables. Secrets are read from the environment
+//! only, never from the file, so they do not end up in a repository or a backup.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address the server listens on.
+    pub bind: String,
+    /// `sqlite://path` (default) or `postgres://user:password@host/db`.
+    pub database_url: String,
+    /// The address users reach the server at; https makes cookies Secure.
+    pub public_url: String,
+    /// Connections in the database pool.
+    pub db_pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// A session idle for longer than this ends.
+    pub session_idle_minutes: u32,
+    /// Failed logins for one account before it is throttled.
+    pub login_max_failures_per_account: u32,
+    /// Failed logins from one address before it is throttled.
+    pub login_max_failures_per_address: u32,
+    /// How long a throttled account or address waits.
+    pub login_lockout_minutes: u32,
+    /// Log filter, e.g. `info` or `boiduong=debug`.
+    pub log: String,
+    /// Name of the sender of every email.
+    pub mail_from_name: String,
+    /// Address of the sender of every email.
+    pub mail_from_address: String,
+    /// Where messages go as .eml files when no SMTP server is configured.
+    pub outbox_dir: String,
+    /// `smtp://host:port`, `smtps://host:port`; empty writes .eml files to `outbox_dir`.
+    pub smtp_url: String,
+    /// Require STARTTLS on smtp:// (otherwise used when the server offers it).
+    pub smtp_require_tls: bool,
+    /// Seconds before the first retry of a failed message; each later retry waits twice as long.
+    pub mail_retry_base_seconds: u64,
+    /// Longest wait between two retries.
+    pub mail_retry_max_seconds: u64,
+    /// Attempts before a message is marked failed.
+    pub mail_max_attempts: i32,
+    /// Seconds between two looks at the outbox when it is empty.
+    pub mail_poll_seconds: u64,
+
+    /// Key that signs and encrypts session cookies (BOIDUONG_SECRET_KEY, ≥ 64 characters).
+    #[serde(skip)]
+    pub secret_key: Option<String>,
+    /// Password of the demo accounts (BOIDUONG_DEMO_PASSWORD).
+    #[serde(skip)]
+    pub demo_password: Option<String>,
+    /// SMTP user name and password (BOIDUONG_SMTP_USER, BOIDUONG_SMTP_PASSWORD).
+    #[serde(skip)]
+    pub smtp_user: Option<String>,
+    #[serde(skip)]
+    pub smtp_password: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/boiduong.db".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            db_pool_size: 8,
+            workers: 0,
+            session_idle_minutes: 60,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_address: 20,
+            login_lockout_minutes: 15,
+            log: "info".into(),
+            mail_from_name: "Trường Chính trị tỉnh".into(),
+            mail_from_address: "no-reply@boiduong.local".into(),
+            outbox_dir: "data/outbox".into(),
+            smtp_url: String::new(),
+            smtp_require_tls: false,
+            mail_retry_base_seconds: 15,
+            mail_retry_max_seconds: 3600,
+            mail_max_attempts: 8,
+            mail_poll_seconds: 5,
+            secret_key: None,
+            demo_password: None,
+            smtp_user: None,
+            smtp_password: None,
+        }
+    }
+}
+
+/// Environment variables read directly because they are secrets, and the settings file path.
+const SECRET_VARS: [&str; 4] = ["SECRET_KEY", "DEMO_PASSWORD", "SMTP_USER", "SMTP_PASSWORD"];
+
+impl Config {
+    /// Loads defaults → `boiduong.toml` (or `BOIDUONG_CONFIG`) → `BOIDUONG_*`, then validates.
+    pub fn load() -> anyhow::Result<Self> {
+        let file = std::env::var("BOIDUONG_CONFIG").unwrap_or_else(|_| "boiduong.toml".into());
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(Toml::file(&file))
+                .merge(Env::prefixed("BOIDUONG_").ignore(&["CONFIG", "TEST_PG_URL", "TEST_BROWSER"])),
+        )
+    }
+
+    pub fn from_figment(figment: Figment) -> anyhow::Result<Self> {
+        let mut config: Config = figment.extract().map_err(|e| {
+            let key = e.path.join(".");
+            anyhow::anyhow!(
+                "Cấu hình không hợp lệ: thiết lập `{}` (biến BOIDUONG_{}): {}",
+                key,
+                key.to_uppercase(),
+                e.kind
+            )
+        })?;
+        let secret = |name: &str| std::env::var(format!("BOIDUONG_{name}")).ok().filter(|v| !v.is_empty());
+        let [key, demo, user, password] = SECRET_VARS.map(secret);
+        config.secret_key = key;
+        config.demo_password = demo;
+        config.smtp_user = user;
+        config.smtp_password = password;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.bind_addr()?;
+        crate::db::DatabaseUrl::parse(&self.database_url)?;
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            bail!("Cấu hình không hợp lệ: BOIDUONG_PUBLIC_URL phải bắt đầu bằng http:// hoặc https://");
+        }
+        if let Some(key) = &self.secret_key
+            && key.len() < 64
+        {
+            bail!("Cấu hình không hợp lệ: BOIDUONG_SECRET_KEY phải dài ít nhất 64 ký tự");
+        }
+        if self.session_idle_minutes == 0 {
+            bail!("Cấu hình không hợp lệ: BOIDUONG_SESSION_IDLE_MINUTES phải lớn hơn 0");
+        }
+        if self.db_pool_size == 0 {
+            bail!("Cấu hình không hợp lệ: BOIDUONG_DB_POOL_SIZE phải lớn hơn 0");
+        }
+        if !self.smtp_url.is_empty() && !(self.smtp_url.starts_with("smtp://") || self.smtp_url.starts_with("smtps://"))
+        {
+            bail!("Cấu hình không hợp lệ: BOIDUONG_SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://");
+        }
+        Ok(())
+    }
+
+    pub fn bind_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.bind.parse().with_context(|| {
+            format!("Cấu hình không hợp lệ: BOIDUONG_BIND = {:?} không phải địa chỉ IP:cổng", self.bind)
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(toml: &str, env: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(toml));
+        for (k, v) in env {
+            figment = figment.merge(Serialized::default(k, v));
+        }
+        Config::from_figment(figment)
+    }
+
+    #[test]
+    fn defaults_run_without_setup() {
+        let c = with("", &[]).unwrap();
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert!(c.database_url.starts_with("sqlite://"));
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn file_then_environment_override() {
+        let c = with("bind = \"0.0.0.0:9000\"\nlog = \"debug\"", &[("bind", "127.0.0.1:9001")]).unwrap();
+        assert_eq!(c.bind, "127.0.0.1:9001");
+        assert_eq!(c.log, "debug");
+    }
+
+    #[test]
+    fn invalid_values_name_the_setting() {
+        let err = with("session_idle_minutes = \"abc\"", &[]).unwrap_err().to_string();
+        assert!(err.contains("session_idle_minutes"), "{err}");
+        let err = with("bind = \"nowhere\"", &[]).unwrap_err().to_string();
+        assert!(err.contains("BOIDUONG_BIND"), "{err}");
+        let err = with("database_url = \"mysql://x\"", &[]).unwrap_err().to_string();
+        assert!(err.contains("BOIDUONG_DATABASE_URL"), "{err}");
+    }
+}

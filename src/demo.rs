@@ -1,0 +1,281 @@
+//! The demo school: a province with its Party committees and cells, about 200 people with
+//! Vietnamese names, and one account per role. Deterministic (a fixed seed), so screenshots and
+//! tests see the same school every time.
+
+use time::{Date, Month};
+
+use crate::db::DbConn;
+use crate::domain::role::Role;
+use crate::domain::{citizen_id, names, person::Sex};
+use crate::store::audit::{self, Actor};
+use crate::store::orgs::{self, NewOrgUnit};
+use crate::store::people::{self, PersonInput};
+use crate::store::settings::{self, SchoolSettings};
+use crate::store::users::{self, NewUser};
+use crate::web::auth::password;
+
+pub const PROVINCE: &str = "Đắk Lắk";
+
+/// A small deterministic generator (xorshift), so the demo needs no random crate and is the
+/// same on every machine.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const FAMILY: [&str; 16] = [
+    "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi",
+    "Đỗ", "Y",
+];
+const MIDDLE_M: [&str; 8] = ["Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công"];
+const MIDDLE_F: [&str; 8] = ["Thị", "Thị", "Thị Thu", "Ngọc", "Thanh", "Thị Mỹ", "Hồng", "Kim"];
+const GIVEN_M: [&str; 20] = [
+    "An", "Bình", "Cường", "Dũng", "Đức", "Hải", "Hiếu", "Hùng", "Huy", "Khoa", "Lâm", "Long", "Minh", "Nam", "Phong",
+    "Quân", "Sơn", "Thắng", "Tuấn", "Vinh",
+];
+const GIVEN_F: [&str; 20] = [
+    "Anh", "Ánh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "My", "Ngân",
+    "Nhung", "Oanh", "Phương", "Thảo", "Trang",
+];
+const HOMETOWNS: [&str; 12] = [
+    "Buôn Ma Thuột, Đắk Lắk",
+    "Ea Kar, Đắk Lắk",
+    "Krông Pắc, Đắk Lắk",
+    "Cư M'gar, Đắk Lắk",
+    "Tuy Hòa, Đắk Lắk",
+    "Sông Cầu, Đắk Lắk",
+    "Quảng Ngãi",
+    "Nghệ An",
+    "Hà Tĩnh",
+    "Thái Bình",
+    "Bình Định",
+    "Thanh Hóa",
+];
+
+/// (name, kind, parent index in this list)
+const UNITS: [(&str, &str, Option<usize>); 16] = [
+    ("Đảng bộ tỉnh Đắk Lắk", "provincial_committee", None),
+    ("Đảng bộ các cơ quan Đảng tỉnh", "direct_committee", Some(0)),
+    ("Đảng bộ Ủy ban nhân dân tỉnh", "direct_committee", Some(0)),
+    ("Đảng bộ phường Buôn Ma Thuột", "commune_committee", Some(0)),
+    ("Đảng bộ xã Ea Kar", "commune_committee", Some(0)),
+    ("Chi bộ Văn phòng Tỉnh ủy", "grassroots_cell", Some(1)),
+    ("Chi bộ Ban Tuyên giáo và Dân vận Tỉnh ủy", "grassroots_cell", Some(1)),
+    ("Đảng bộ Sở Giáo dục và Đào tạo", "grassroots_committee", Some(2)),
+    ("Chi bộ Trường THPT Chu Văn An", "cell", Some(7)),
+    ("Chi bộ Trường THPT Buôn Ma Thuột", "cell", Some(7)),
+    ("Chi bộ Sở Y tế", "grassroots_cell", Some(2)),
+    ("Chi bộ Tổ dân phố 3", "cell", Some(3)),
+    ("Chi bộ Tổ dân phố 7", "cell", Some(3)),
+    ("Chi bộ Công an phường Buôn Ma Thuột", "cell", Some(3)),
+    ("Chi bộ thôn 1", "cell", Some(4)),
+    ("Chi bộ Trường THCS Ea Kar", "cell", Some(4)),
+];
+
+/// The cell the demo secretary leads (Chi bộ Trường THPT Chu Văn An).
+const SECRETARY_CELL: usize = 8;
+
+pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
+    use diesel::Connection;
+    let actor = Actor::system("dữ liệu mẫu");
+    let hash = password::hash(demo_password);
+    conn.transaction::<_, anyhow::Error, _>(|conn| {
+        settings::save(
+            conn,
+            &actor,
+            &SchoolSettings {
+                school_name: format!("Trường Chính trị tỉnh {PROVINCE}"),
+                province: PROVINCE.into(),
+                signer_title: "KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG".into(),
+                signer_name: "Trần Văn Thành".into(),
+            },
+        )?;
+        let founded = date(2025, 7, 1);
+        let mut unit_ids: Vec<i64> = Vec::new();
+        for (name, kind, parent) in UNITS {
+            let id = orgs::create(
+                conn,
+                &actor,
+                &NewOrgUnit {
+                    parent_id: parent.map(|p| unit_ids[p]),
+                    kind: kind.into(),
+                    name: name.into(),
+                    valid_from: founded,
+                },
+            )?;
+            unit_ids.push(id);
+        }
+        // A renamed unit, so the history of names shows.
+        orgs::rename(conn, &actor, unit_ids[6], "Chi bộ Ban Tuyên giáo và Dân vận Tỉnh ủy", date(2025, 9, 1))?;
+        let closed = orgs::create(
+            conn,
+            &actor,
+            &NewOrgUnit {
+                parent_id: Some(unit_ids[4]),
+                kind: "cell".into(),
+                name: "Chi bộ thôn 5 (đã sáp nhập)".into(),
+                valid_from: founded,
+            },
+        )?;
+        orgs::close(conn, &actor, closed, date(2026, 3, 31))?;
+
+        let cells: Vec<i64> = UNITS
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, kind, _))| matches!(*kind, "cell" | "grassroots_cell"))
+            .map(|(i, _)| unit_ids[i])
+            .collect();
+        let people = generate_people(&cells, unit_ids[SECRETARY_CELL]);
+        people::insert_many(conn, &people)?;
+        audit::record(
+            conn,
+            &actor,
+            "person",
+            None,
+            "import",
+            None::<&()>,
+            Some(&serde_json::json!({ "count": people.len(), "source": "demo" })),
+        )?;
+
+        // The learner account belongs to the first person of the secretary's cell.
+        let learner_person = people::list(
+            conn,
+            &crate::store::Scope::All,
+            &people::PeopleQuery {
+                org_unit_id: Some(unit_ids[SECRETARY_CELL]),
+                page: 1,
+                per_page: 1,
+                ..Default::default()
+            },
+        )?
+        .items
+        .first()
+        .map(|p| (p.id, names::full_name(&p.family_name, &p.middle_name, &p.given_name)));
+
+        let accounts: [(&str, String, Vec<Role>, Vec<i64>, Option<i64>); 5] = [
+            ("admin@boiduong.test", "Quản trị hệ thống".into(), vec![Role::Admin], vec![], None),
+            ("giaovu@boiduong.test", "Lê Thị Thu Hà".into(), vec![Role::Staff], vec![], None),
+            ("giangvien@boiduong.test", "TS. Phạm Minh Tuấn".into(), vec![Role::Lecturer], vec![], None),
+            (
+                "bithu@boiduong.test",
+                "Nguyễn Văn Bình".into(),
+                vec![Role::Secretary],
+                vec![unit_ids[SECRETARY_CELL]],
+                None,
+            ),
+            (
+                "hocvien@boiduong.test",
+                learner_person.as_ref().map(|(_, n)| n.clone()).unwrap_or_else(|| "Học viên".into()),
+                vec![Role::Learner],
+                vec![],
+                learner_person.as_ref().map(|(id, _)| *id),
+            ),
+        ];
+        for (email, display_name, roles, secretary_units, person_id) in accounts {
+            users::create(
+                conn,
+                &actor,
+                &NewUser {
+                    email: email.into(),
+                    display_name,
+                    password_hash: Some(hash.clone()),
+                    roles,
+                    secretary_units,
+                    person_id,
+                    must_change_password: false,
+                },
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn date(y: i32, m: u8, d: u8) -> Date {
+    Date::from_calendar_date(y, Month::try_from(m).expect("valid month"), d).expect("valid date")
+}
+
+/// About 200 people: two thirds candidates, the rest probationary members with their decision
+/// and ceremony dates, a few official members; spread over the cells, with the secretary's
+/// cell well populated.
+fn generate_people(cells: &[i64], secretary_cell: i64) -> Vec<PersonInput> {
+    let mut dice = Dice(0x5EED_B01D_0026);
+    let mut out = Vec::with_capacity(204);
+    for i in 0..204 {
+        let sex = if dice.below(100) < 55 { Sex::Female } else { Sex::Male };
+        let family = dice.pick(&FAMILY);
+        let (middle, given) = match sex {
+            Sex::Male => (dice.pick(&MIDDLE_M), dice.pick(&GIVEN_M)),
+            Sex::Female => (dice.pick(&MIDDLE_F), dice.pick(&GIVEN_F)),
+        };
+        // Y is an Ê Đê family name: "Y Bình Niê" style names keep the given name last.
+        let (family, middle) = if family == "Y" { ("Niê", "") } else { (family, middle) };
+        let birth_year = 1985 + dice.below(21) as i32;
+        let birth = date(birth_year, 1 + dice.below(12) as u8, 1 + dice.below(28) as u8);
+        let status_roll = dice.below(100);
+        let (status, decision, ceremony) = if status_roll < 64 {
+            ("candidate", None, None)
+        } else if status_roll < 94 {
+            let ceremony = date(2025 + dice.below(2) as i32, 1 + dice.below(12) as u8, 1 + dice.below(28) as u8);
+            let ceremony = ceremony.min(date(2026, 11, 15));
+            let decision = ceremony.saturating_sub(time::Duration::days(7 + dice.below(20) as i64));
+            ("probationary", Some(decision), Some(ceremony))
+        } else {
+            ("official", None, None)
+        };
+        let org_unit_id = if i % 6 == 0 { secretary_cell } else { cells[dice.below(cells.len())] };
+        let province_code = ["066", "054", "051", "040"][dice.below(4)];
+        let century_sex = (birth_year / 100 - 19) * 2 + i32::from(sex == Sex::Female);
+        let mut citizen = format!("{province_code}{century_sex}{:02}{:06}", birth_year % 100, 100_000 + i * 37);
+        if i == 17 {
+            // One record typed wrong, so the soft CCCD check has something to show.
+            citizen.replace_range(3..4, if sex == Sex::Female { "0" } else { "1" });
+        }
+        debug_assert!(citizen_id::is_valid(&citizen));
+        let login = names::fold(&format!("{given}.{family}")).replace(' ', "");
+        out.push(PersonInput {
+            family_name: family.into(),
+            middle_name: middle.into(),
+            given_name: given.into(),
+            date_of_birth: birth,
+            sex: sex.code().into(),
+            hometown: dice.pick(&HOMETOWNS).into(),
+            citizen_id: Some(citizen),
+            email: (i % 5 != 4).then(|| format!("{login}{i}@example.vn")),
+            phone: (i % 7 != 3).then(|| format!("09{:08}", 12_345_678 + i * 7_919)),
+            org_unit_id,
+            status: status.into(),
+            admission_decision_date: decision,
+            ceremony_date: ceremony,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_people_are_valid_and_varied() {
+        let people = generate_people(&[1, 2, 3], 1);
+        assert!(people.len() >= 200);
+        assert!(people.iter().all(|p| p.citizen_id.as_deref().is_some_and(citizen_id::is_valid)));
+        assert!(people.iter().any(|p| p.status == "probationary" && p.ceremony_date.is_some()));
+        assert!(people.iter().filter(|p| p.status == "candidate").count() > 100);
+        let distinct: std::collections::HashSet<_> =
+            people.iter().map(|p| (&p.family_name, &p.middle_name, &p.given_name)).collect();
+        assert!(distinct.len() > 150, "names repeat too much: {}", distinct.len());
+    }
+}

@@ -1,0 +1,116 @@
+//! People to be trained: their sex, their status on the path to membership, the probation clock.
+
+use time::Date;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Male => "M",
+            Sex::Female => "F",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "M" => Some(Sex::Male),
+            "F" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Sex::Male => "person.sex.M",
+            Sex::Female => "person.sex.F",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Quần chúng ưu tú, on the way to admission.
+    Candidate,
+    /// Đảng viên dự bị: admitted, 12 months of probation from the ceremony.
+    Probationary,
+    /// Đảng viên chính thức.
+    Official,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Candidate, Status::Probationary, Status::Official];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Candidate => "candidate",
+            Status::Probationary => "probationary",
+            Status::Official => "official",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+    pub fn label_key(self) -> String {
+        format!("person.status.{}", self.code())
+    }
+}
+
+/// Probation lasts 12 months from the admission ceremony.
+pub fn probation_ends(ceremony: Date) -> Date {
+    add_months(ceremony, 12)
+}
+
+/// Adds calendar months, clamping to the month's last day (31/01 + 1 month = 28 or 29/02).
+pub fn add_months(date: Date, months: i32) -> Date {
+    let total = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + months;
+    let year = total.div_euclid(12);
+    let month = time::Month::try_from((total.rem_euclid(12) + 1) as u8).expect("1..=12");
+    let last_day = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, date.day().min(last_day)).expect("clamped day is valid")
+}
+
+/// Age in whole months on a given day (admission eligibility is counted in months).
+pub fn age_in_months(birth: Date, on: Date) -> i32 {
+    let mut months =
+        (on.year() - birth.year()) * 12 + i32::from(u8::from(on.month())) - i32::from(u8::from(birth.month()));
+    if on.day() < birth.day() {
+        months -= 1;
+    }
+    months
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn probation_is_twelve_months() {
+        assert_eq!(probation_ends(date!(2026 - 03 - 15)), date!(2027 - 03 - 15));
+        assert_eq!(probation_ends(date!(2024 - 02 - 29)), date!(2025 - 02 - 28));
+    }
+
+    #[test]
+    fn months_are_added_with_clamping() {
+        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2026 - 11 - 30), 60), date!(2031 - 11 - 30));
+    }
+
+    #[test]
+    fn age_counts_whole_months() {
+        assert_eq!(age_in_months(date!(2008 - 05 - 20), date!(2026 - 05 - 19)), 215);
+        assert_eq!(age_in_months(date!(2008 - 05 - 20), date!(2026 - 05 - 20)), 216);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.code()), Some(s));
+        }
+        assert_eq!(Sex::parse("F"), Some(Sex::Female));
+        assert_eq!(Sex::parse("X"), None);
+    }
+}

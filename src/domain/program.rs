@@ -1,0 +1,228 @@
+//! Program rules: the thresholds a school can change, and the official seed curricula.
+
+/// Scores are kept in tenths (7.5 → 75) so they compare exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    pub max_absence_permille: i32,
+    pub unexcused_disqualifies: bool,
+    pub pass_mark_tenths: i32,
+    pub band_excellent_tenths: i32,
+    pub band_good_tenths: i32,
+    pub band_fair_tenths: i32,
+    pub band_average_tenths: i32,
+    pub resits_allowed: i32,
+    pub certificate_validity_months: Option<i32>,
+}
+
+impl Rules {
+    pub fn defaults(validity_months: Option<i32>) -> Self {
+        Self {
+            max_absence_permille: 200,
+            unexcused_disqualifies: false,
+            pass_mark_tenths: 50,
+            band_excellent_tenths: 90,
+            band_good_tenths: 80,
+            band_fair_tenths: 70,
+            band_average_tenths: 50,
+            resits_allowed: 1,
+            certificate_validity_months: validity_months,
+        }
+    }
+
+    /// The rule broken first, as a catalog key, or None when the rules are consistent.
+    pub fn check(&self) -> Option<&'static str> {
+        let in_range = |t: i32| (0..=100).contains(&t);
+        if !(0..=1000).contains(&self.max_absence_permille) {
+            return Some("program.error.absence_ratio");
+        }
+        if ![
+            self.pass_mark_tenths,
+            self.band_excellent_tenths,
+            self.band_good_tenths,
+            self.band_fair_tenths,
+            self.band_average_tenths,
+        ]
+        .into_iter()
+        .all(in_range)
+        {
+            return Some("program.error.score_range");
+        }
+        if !(self.band_excellent_tenths > self.band_good_tenths
+            && self.band_good_tenths > self.band_fair_tenths
+            && self.band_fair_tenths > self.band_average_tenths)
+        {
+            return Some("program.error.band_order");
+        }
+        if self.band_average_tenths < self.pass_mark_tenths {
+            return Some("program.error.band_below_pass");
+        }
+        if !(0..=5).contains(&self.resits_allowed) {
+            return Some("program.error.resits");
+        }
+        if matches!(self.certificate_validity_months, Some(m) if !(1..=240).contains(&m)) {
+            return Some("program.error.validity");
+        }
+        None
+    }
+
+    pub fn band(&self, score_tenths: i32) -> Band {
+        if score_tenths >= self.band_excellent_tenths {
+            Band::Excellent
+        } else if score_tenths >= self.band_good_tenths {
+            Band::Good
+        } else if score_tenths >= self.band_fair_tenths {
+            Band::Fair
+        } else if score_tenths >= self.band_average_tenths && score_tenths >= self.pass_mark_tenths {
+            Band::Average
+        } else {
+            Band::Fail
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    Excellent,
+    Good,
+    Fair,
+    Average,
+    Fail,
+}
+
+impl Band {
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Band::Excellent => "band.excellent",
+            Band::Good => "band.good",
+            Band::Fair => "band.fair",
+            Band::Average => "band.average",
+            Band::Fail => "band.fail",
+        }
+    }
+}
+
+/// "7.5" or "7,5" → 75; one decimal at most, 0–10.
+pub fn parse_tenths(input: &str) -> Option<i32> {
+    let input = input.trim().replace(',', ".");
+    let (whole, frac) = input.split_once('.').unwrap_or((&input, "0"));
+    if whole.is_empty() || frac.len() != 1 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let tenths = whole.parse::<i32>().ok()? * 10 + frac.parse::<i32>().ok()?;
+    (0..=100).contains(&tenths).then_some(tenths)
+}
+
+pub fn format_tenths(tenths: i32) -> String {
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// "0.20" → 200 permille.
+pub fn parse_ratio_permille(input: &str) -> Option<i32> {
+    let value: f64 = input.trim().replace(',', ".").parse().ok()?;
+    (0.0..=1.0).contains(&value).then(|| (value * 1000.0).round() as i32)
+}
+
+pub fn format_ratio(permille: i32) -> String {
+    format!("{:.2}", f64::from(permille) / 1000.0)
+}
+
+pub struct SeedProgram {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub short_name: &'static str,
+    pub validity_months: Option<i32>,
+    pub default_sessions: i32,
+    pub wording: &'static str,
+    pub lessons: &'static [&'static str],
+}
+
+/// The two programs with the official lesson titles (Hướng dẫn 61-HD/BTGTW; the 2025 new-member
+/// curriculum as taught). Titles are data: staff edit them after each Party Congress.
+pub const SEED_PROGRAMS: [SeedProgram; 2] = [
+    SeedProgram {
+        code: "NTVD",
+        name: "Lớp bồi dưỡng nhận thức về Đảng",
+        short_name: "Nhận thức về Đảng",
+        validity_months: Some(60),
+        default_sessions: 10,
+        wording: "Đã hoàn thành chương trình bồi dưỡng nhận thức về Đảng",
+        lessons: &[
+            "Khái quát lịch sử Đảng Cộng sản Việt Nam",
+            "Cương lĩnh xây dựng đất nước trong thời kỳ quá độ lên chủ nghĩa xã hội",
+            "Những nội dung cơ bản của Điều lệ Đảng Cộng sản Việt Nam",
+            "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+            "Phấn đấu trở thành đảng viên Đảng Cộng sản Việt Nam",
+        ],
+    },
+    SeedProgram {
+        code: "DVM",
+        name: "Lớp bồi dưỡng lý luận chính trị dành cho đảng viên mới",
+        short_name: "Đảng viên mới",
+        validity_months: None,
+        default_sessions: 16,
+        wording: "Đã hoàn thành chương trình bồi dưỡng lý luận chính trị dành cho đảng viên mới",
+        lessons: &[
+            "Chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh - nền tảng tư tưởng, kim chỉ nam cho hành động của Đảng và cách mạng Việt Nam",
+            "Độc lập dân tộc gắn liền với chủ nghĩa xã hội và con đường đi lên chủ nghĩa xã hội ở Việt Nam",
+            "Phát huy sức mạnh đại đoàn kết toàn dân tộc, dân chủ xã hội chủ nghĩa, xây dựng và hoàn thiện Nhà nước pháp quyền xã hội chủ nghĩa",
+            "Đường lối phát triển kinh tế - xã hội của Đảng",
+            "Phát triển giáo dục và đào tạo, khoa học và công nghệ; xây dựng và phát triển văn hóa, con người Việt Nam; bảo vệ môi trường và quản lý phát triển xã hội",
+            "Tăng cường quốc phòng - an ninh, bảo vệ vững chắc Tổ quốc, giữ vững môi trường hòa bình, bảo đảm ổn định chính trị, trật tự an toàn xã hội",
+            "Chủ động và tích cực hội nhập quốc tế",
+            "Nguyên tắc tổ chức hoạt động của Đảng và công tác xây dựng Đảng ở cơ sở",
+            "Tăng cường xây dựng, chỉnh đốn Đảng",
+            "Phấn đấu rèn luyện để xứng đáng là đảng viên Đảng Cộng sản Việt Nam",
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_bands() {
+        let r = Rules::defaults(Some(60));
+        assert_eq!(r.check(), None);
+        assert_eq!(r.band(90), Band::Excellent);
+        assert_eq!(r.band(89), Band::Good);
+        assert_eq!(r.band(70), Band::Fair);
+        assert_eq!(r.band(50), Band::Average);
+        assert_eq!(r.band(49), Band::Fail);
+    }
+
+    #[test]
+    fn inconsistent_rules_are_refused() {
+        let mut r = Rules::defaults(None);
+        r.band_good_tenths = 95;
+        assert_eq!(r.check(), Some("program.error.band_order"));
+        let mut r = Rules::defaults(None);
+        r.max_absence_permille = 1500;
+        assert_eq!(r.check(), Some("program.error.absence_ratio"));
+        let mut r = Rules::defaults(Some(0));
+        r.certificate_validity_months = Some(0);
+        assert_eq!(r.check(), Some("program.error.validity"));
+    }
+
+    #[test]
+    fn scores_parse_in_tenths() {
+        assert_eq!(parse_tenths("7.5"), Some(75));
+        assert_eq!(parse_tenths("7,5"), Some(75));
+        assert_eq!(parse_tenths("10"), Some(100));
+        assert_eq!(parse_tenths("10.5"), None);
+        assert_eq!(parse_tenths("7.25"), None);
+        assert_eq!(parse_tenths("-1"), None);
+        assert_eq!(format_tenths(75), "7.5");
+        assert_eq!(parse_ratio_permille("0.20"), Some(200));
+        assert_eq!(parse_ratio_permille("1.5"), None);
+        assert_eq!(format_ratio(200), "0.20");
+    }
+
+    #[test]
+    fn seeds_have_the_official_lesson_counts() {
+        assert_eq!(SEED_PROGRAMS[0].lessons.len(), 5);
+        assert_eq!(SEED_PROGRAMS[1].lessons.len(), 10);
+        assert_eq!(SEED_PROGRAMS[0].validity_months, Some(60));
+        assert_eq!(SEED_PROGRAMS[1].validity_months, None);
+    }
+}

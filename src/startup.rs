@@ -1,0 +1,115 @@
+//! Builds the server on a given listener (port 0 in tests) after the database is connected and
+//! migrated, and runs it.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use sha2::{Digest, Sha512};
+
+use crate::config::Config;
+use crate::db::{self, Pool};
+use crate::web::auth::csrf;
+use crate::web::error::AppError;
+use crate::web::middleware;
+use crate::web::render::Templates;
+use crate::web::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pub pool: Pool,
+}
+
+impl Application {
+    /// Connects to the database (migrating it), then binds the configured address.
+    pub fn build(config: Config) -> anyhow::Result<Self> {
+        let pool = db::connect(&config.database_url, config.db_pool_size)?;
+        let listener = TcpListener::bind(config.bind_addr()?)
+            .map_err(|e| anyhow::anyhow!("Không mở được cổng {}: {e}", config.bind))?;
+        Self::build_on(listener, pool, config)
+    }
+
+    pub fn build_on(listener: TcpListener, pool: Pool, config: Config) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let school = {
+            let mut conn = pool.get()?;
+            crate::store::settings::load(&mut conn)?
+        };
+        let templates = Arc::new(Templates::load()?);
+        let key = session_key(&config);
+        let secure = config.secure_cookies();
+        let workers = match config.workers {
+            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            n => n,
+        };
+        let state = web::Data::new(AppState::new(pool.clone(), Arc::new(config), templates, school));
+        let server = HttpServer::new(move || {
+            let router = crate::web::router();
+            App::new()
+                .app_data(state.clone())
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(1 << 20)
+                        .error_handler(|_, _| AppError::BadRequest("error.400.message").into()),
+                )
+                .app_data(
+                    web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest("error.400.message").into()),
+                )
+                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+                .wrap(from_fn(csrf::verify))
+                .wrap(from_fn(middleware::error_pages))
+                .wrap(
+                    SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                        .cookie_name("boiduong".into())
+                        .cookie_secure(secure)
+                        .cookie_http_only(true)
+                        .cookie_same_site(SameSite::Lax)
+                        .cookie_content_security(CookieContentSecurity::Private)
+                        .build(),
+                )
+                .wrap(middleware::security_headers())
+                .wrap(from_fn(middleware::request_log))
+                .configure(|cfg| {
+                    for service in router.into_services() {
+                        cfg.service(service);
+                    }
+                })
+                .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+        })
+        .workers(workers)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+/// The cookie key: derived from BOIDUONG_SECRET_KEY so that sessions survive restarts and are
+/// shared by several instances; without it a random key is made and sessions end at restart.
+fn session_key(config: &Config) -> Key {
+    match &config.secret_key {
+        Some(secret) => Key::from(Sha512::digest(secret.as_bytes()).as_slice()),
+        None => {
+            tracing::warn!("BOIDUONG_SECRET_KEY is not set: sessions end when the server restarts");
+            Key::generate()
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Queries and transactions, one file per aggregate. Functions take `&mut DbConn`, hold no
+//! state and are called from `web::block` (never across an `.await`).
+
+pub mod audit;
+pub mod orgs;
+pub mod people;
+pub mod programs;
+pub mod settings;
+pub mod users;
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+pub use crate::db::DbConn;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or state rule refused the change; the key names the message to show.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Database(DieselError),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<DieselError> for StoreError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => StoreError::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                StoreError::Conflict("error.duplicate")
+            }
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which people and org units a user may see: everything, or a set of org units (a
+/// secretary's units and their descendants).
+#[derive(Debug, Clone)]
+pub enum Scope {
+    All,
+    Units(Vec<i64>),
+}
+
+impl Scope {
+    pub fn allows(&self, org_unit_id: i64) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Units(ids) => ids.contains(&org_unit_id),
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Paged<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}

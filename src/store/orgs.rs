@@ -1,0 +1,294 @@
+//! The Party organisation tree: units, renames with their dates, moves, closing, and the scope
+//! a secretary's binding gives.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use time::Date;
+
+use super::audit::{self, Actor};
+use super::{DbConn, Scope, StoreError, StoreResult};
+use crate::db::schema::{org_unit_names, org_units, people, secretary_units, users};
+use crate::domain::dates;
+use crate::domain::org::{self, OrgKind};
+use crate::domain::role::Role;
+use crate::store::users::Account;
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: String,
+    pub name: String,
+    pub valid_from: Date,
+    pub closed_on: Option<Date>,
+}
+
+const COLUMNS: (
+    org_units::id,
+    org_units::parent_id,
+    org_units::kind,
+    org_units::name,
+    org_units::valid_from,
+    org_units::closed_on,
+) = (
+    org_units::id,
+    org_units::parent_id,
+    org_units::kind,
+    org_units::name,
+    org_units::valid_from,
+    org_units::closed_on,
+);
+
+impl OrgUnit {
+    pub fn kind(&self) -> Option<OrgKind> {
+        OrgKind::parse(&self.kind)
+    }
+    pub fn is_open(&self) -> bool {
+        self.closed_on.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct FormerName {
+    pub name: String,
+    pub valid_from: Date,
+    pub valid_to: Date,
+}
+
+/// Every unit, ordered by name with Vietnamese collation (siblings show in that order).
+pub fn all(conn: &mut DbConn) -> StoreResult<Vec<OrgUnit>> {
+    let mut units: Vec<OrgUnit> = org_units::table.select(COLUMNS).load(conn)?;
+    units.sort_by(|a, b| crate::domain::names::compare(&a.name, &b.name));
+    Ok(units)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<OrgUnit> {
+    Ok(org_units::table.find(id).select(COLUMNS).first(conn)?)
+}
+
+fn parent_pairs(conn: &mut DbConn) -> StoreResult<Vec<(i64, Option<i64>)>> {
+    Ok(org_units::table.select((org_units::id, org_units::parent_id)).load(conn)?)
+}
+
+/// What an account may see: staff and admins everything; a secretary their units and below;
+/// anyone else nothing.
+pub fn scope_for(conn: &mut DbConn, account: &Account) -> StoreResult<Scope> {
+    if account.roles.iter().any(|r| matches!(r, Role::Admin | Role::Staff)) {
+        return Ok(Scope::All);
+    }
+    if account.roles.contains(&Role::Secretary) && !account.secretary_units.is_empty() {
+        let pairs = parent_pairs(conn)?;
+        return Ok(Scope::Units(org::descendants(&pairs, &account.secretary_units)));
+    }
+    Ok(Scope::Units(Vec::new()))
+}
+
+/// Open chi bộ within a scope, for choosing a person's cell.
+pub fn open_cells(conn: &mut DbConn, scope: &Scope) -> StoreResult<Vec<OrgUnit>> {
+    Ok(all(conn)?
+        .into_iter()
+        .filter(|u| u.is_open() && u.kind().is_some_and(OrgKind::is_cell) && scope.allows(u.id))
+        .collect())
+}
+
+pub fn former_names(conn: &mut DbConn, id: i64) -> StoreResult<Vec<FormerName>> {
+    Ok(org_unit_names::table
+        .filter(org_unit_names::org_unit_id.eq(id))
+        .order(org_unit_names::valid_to.desc())
+        .select((org_unit_names::name, org_unit_names::valid_from, org_unit_names::valid_to))
+        .load(conn)?)
+}
+
+/// The name a unit bore on a given day (certificates print the name valid at issue time).
+pub fn name_on(conn: &mut DbConn, id: i64, day: Date) -> StoreResult<String> {
+    let former: Option<String> = org_unit_names::table
+        .filter(org_unit_names::org_unit_id.eq(id))
+        .filter(org_unit_names::valid_from.le(day))
+        .filter(org_unit_names::valid_to.gt(day))
+        .select(org_unit_names::name)
+        .first(conn)
+        .optional()?;
+    match former {
+        Some(name) => Ok(name),
+        None => Ok(find(conn, id)?.name),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewOrgUnit {
+    pub parent_id: Option<i64>,
+    pub kind: String,
+    pub name: String,
+    pub valid_from: Date,
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewOrgUnit) -> StoreResult<i64> {
+    conn.transaction(|conn| {
+        if let Some(parent) = new.parent_id
+            && !find(conn, parent)?.is_open()
+        {
+            return Err(StoreError::Conflict("org.error.parent_closed"));
+        }
+        let now = dates::now();
+        let id: i64 = diesel::insert_into(org_units::table)
+            .values((
+                org_units::parent_id.eq(new.parent_id),
+                org_units::kind.eq(&new.kind),
+                org_units::name.eq(&new.name),
+                org_units::valid_from.eq(new.valid_from),
+                org_units::created_at.eq(now),
+                org_units::updated_at.eq(now),
+            ))
+            .returning(org_units::id)
+            .get_result(conn)?;
+        audit::record(conn, actor, "org_unit", Some(id), "create", None::<&()>, Some(new))?;
+        Ok(id)
+    })
+}
+
+/// Renames a unit from `effective` on; the old name is kept with the dates it was valid.
+pub fn rename(conn: &mut DbConn, actor: &Actor, id: i64, new_name: &str, effective: Date) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let unit = find(conn, id)?;
+        if unit.name == new_name {
+            return Ok(());
+        }
+        let current_since: Date = org_unit_names::table
+            .filter(org_unit_names::org_unit_id.eq(id))
+            .select(diesel::dsl::max(org_unit_names::valid_to))
+            .first::<Option<Date>>(conn)?
+            .unwrap_or(unit.valid_from);
+        if effective <= current_since {
+            return Err(StoreError::Conflict("org.error.rename_date"));
+        }
+        diesel::insert_into(org_unit_names::table)
+            .values((
+                org_unit_names::org_unit_id.eq(id),
+                org_unit_names::name.eq(&unit.name),
+                org_unit_names::valid_from.eq(current_since),
+                org_unit_names::valid_to.eq(effective),
+            ))
+            .execute(conn)?;
+        diesel::update(org_units::table.find(id))
+            .set((org_units::name.eq(new_name), org_units::updated_at.eq(dates::now())))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            "org_unit",
+            Some(id),
+            "rename",
+            Some(&serde_json::json!({ "name": unit.name })),
+            Some(&serde_json::json!({ "name": new_name, "effective": dates::iso(effective) })),
+        )
+    })
+}
+
+pub fn move_unit(conn: &mut DbConn, actor: &Actor, id: i64, new_parent: Option<i64>) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let unit = find(conn, id)?;
+        if let Some(parent) = new_parent {
+            let target = find(conn, parent)?;
+            if !target.is_open() {
+                return Err(StoreError::Conflict("org.error.parent_closed"));
+            }
+            let pairs = parent_pairs(conn)?;
+            if !org::move_keeps_tree(id, parent, &org::ancestors(&pairs, parent)) {
+                return Err(StoreError::Conflict("org.error.cycle"));
+            }
+        }
+        diesel::update(org_units::table.find(id))
+            .set((org_units::parent_id.eq(new_parent), org_units::updated_at.eq(dates::now())))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            "org_unit",
+            Some(id),
+            "move",
+            Some(&serde_json::json!({ "parent_id": unit.parent_id })),
+            Some(&serde_json::json!({ "parent_id": new_parent })),
+        )
+    })
+}
+
+/// Closes a unit. Refused while a unit below it is still open.
+pub fn close(conn: &mut DbConn, actor: &Actor, id: i64, on: Date) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let unit = find(conn, id)?;
+        if !unit.is_open() {
+            return Ok(());
+        }
+        let open_children: i64 = org_units::table
+            .filter(org_units::parent_id.eq(id))
+            .filter(org_units::closed_on.is_null())
+            .count()
+            .get_result(conn)?;
+        if open_children > 0 {
+            return Err(StoreError::Conflict("org.error.open_children"));
+        }
+        if on < unit.valid_from {
+            return Err(StoreError::Conflict("org.error.close_date"));
+        }
+        diesel::update(org_units::table.find(id))
+            .set((org_units::closed_on.eq(Some(on)), org_units::updated_at.eq(dates::now())))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            "org_unit",
+            Some(id),
+            "close",
+            None::<&()>,
+            Some(&serde_json::json!({ "closed_on": dates::iso(on) })),
+        )
+    })
+}
+
+/// Secretaries bound to a unit: (user id, name, email).
+pub fn secretaries_of(conn: &mut DbConn, id: i64) -> StoreResult<Vec<(i64, String, String)>> {
+    Ok(secretary_units::table
+        .inner_join(users::table.on(users::id.eq(secretary_units::user_id)))
+        .filter(secretary_units::org_unit_id.eq(id))
+        .select((users::id, users::display_name, users::email))
+        .load(conn)?)
+}
+
+/// Binds or unbinds a secretary account to a unit.
+pub fn set_secretary(conn: &mut DbConn, actor: &Actor, unit_id: i64, user_id: i64, bound: bool) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        find(conn, unit_id)?;
+        let account = super::users::account(conn, user_id)?;
+        if !account.roles.contains(&Role::Secretary) {
+            return Err(StoreError::Conflict("org.error.not_secretary"));
+        }
+        diesel::delete(
+            secretary_units::table
+                .filter(secretary_units::user_id.eq(user_id))
+                .filter(secretary_units::org_unit_id.eq(unit_id)),
+        )
+        .execute(conn)?;
+        if bound {
+            diesel::insert_into(secretary_units::table)
+                .values((secretary_units::user_id.eq(user_id), secretary_units::org_unit_id.eq(unit_id)))
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            actor,
+            "org_unit",
+            Some(unit_id),
+            if bound { "assign_secretary" } else { "unassign_secretary" },
+            None::<&()>,
+            Some(&serde_json::json!({ "user_id": user_id })),
+        )
+    })
+}
+
+/// People per unit, for showing counts in the tree.
+pub fn people_counts(conn: &mut DbConn) -> StoreResult<Vec<(i64, i64)>> {
+    Ok(people::table
+        .group_by(people::org_unit_id)
+        .select((people::org_unit_id, diesel::dsl::count_star()))
+        .load(conn)?)
+}

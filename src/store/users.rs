@@ -1,0 +1,240 @@
+//! Accounts, their roles and the org units a secretary is bound to.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::audit::{self, Actor};
+use super::{DbConn, StoreError, StoreResult};
+use crate::db::schema::{secretary_units, user_roles, users};
+use crate::domain::dates;
+use crate::domain::role::Role;
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub language: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub session_version: i32,
+    pub person_id: Option<i64>,
+}
+
+const USER_COLUMNS: (
+    users::id,
+    users::email,
+    users::display_name,
+    users::password_hash,
+    users::language,
+    users::active,
+    users::must_change_password,
+    users::session_version,
+    users::person_id,
+) = (
+    users::id,
+    users::email,
+    users::display_name,
+    users::password_hash,
+    users::language,
+    users::active,
+    users::must_change_password,
+    users::session_version,
+    users::person_id,
+);
+
+/// An account with its roles, as the web layer needs it on every request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    #[serde(flatten)]
+    pub user: User,
+    pub roles: Vec<Role>,
+    pub secretary_units: Vec<i64>,
+}
+
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> StoreResult<Option<User>> {
+    Ok(users::table.filter(users::email.eq(normalize_email(email))).select(USER_COLUMNS).first(conn).optional()?)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<User> {
+    Ok(users::table.find(id).select(USER_COLUMNS).first(conn)?)
+}
+
+pub fn account(conn: &mut DbConn, id: i64) -> StoreResult<Account> {
+    let user = find(conn, id)?;
+    let roles = roles_of(conn, id)?;
+    let secretary_units = if roles.contains(&Role::Secretary) {
+        secretary_units::table
+            .filter(secretary_units::user_id.eq(id))
+            .select(secretary_units::org_unit_id)
+            .order(secretary_units::org_unit_id)
+            .load(conn)?
+    } else {
+        Vec::new()
+    };
+    Ok(Account { user, roles, secretary_units })
+}
+
+pub fn roles_of(conn: &mut DbConn, id: i64) -> StoreResult<Vec<Role>> {
+    let codes: Vec<String> =
+        user_roles::table.filter(user_roles::user_id.eq(id)).select(user_roles::role).load(conn)?;
+    let mut roles: Vec<Role> = codes.iter().filter_map(|c| c.parse().ok()).collect();
+    roles.sort();
+    Ok(roles)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub roles: Vec<Role>,
+    pub secretary_units: Vec<i64>,
+    pub person_id: Option<i64>,
+    pub must_change_password: bool,
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> StoreResult<i64> {
+    conn.transaction(|conn| {
+        let now = dates::now();
+        let email = normalize_email(&new.email);
+        if find_by_email(conn, &email)?.is_some() {
+            return Err(StoreError::Conflict("account.error.email_taken"));
+        }
+        let id: i64 = diesel::insert_into(users::table)
+            .values((
+                users::email.eq(&email),
+                users::display_name.eq(&new.display_name),
+                users::password_hash.eq(&new.password_hash),
+                users::person_id.eq(new.person_id),
+                users::must_change_password.eq(new.must_change_password),
+                users::created_at.eq(now),
+                users::updated_at.eq(now),
+            ))
+            .returning(users::id)
+            .get_result(conn)?;
+        write_roles(conn, id, &new.roles, &new.secretary_units)?;
+        audit::record(conn, actor, "account", Some(id), "create", None::<&()>, Some(new))?;
+        Ok(id)
+    })
+}
+
+fn write_roles(conn: &mut DbConn, id: i64, roles: &[Role], units: &[i64]) -> StoreResult<()> {
+    diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
+    for role in roles {
+        diesel::insert_into(user_roles::table)
+            .values((user_roles::user_id.eq(id), user_roles::role.eq(role.code())))
+            .execute(conn)?;
+    }
+    diesel::delete(secretary_units::table.filter(secretary_units::user_id.eq(id))).execute(conn)?;
+    if roles.contains(&Role::Secretary) {
+        for unit in units {
+            diesel::insert_into(secretary_units::table)
+                .values((secretary_units::user_id.eq(id), secretary_units::org_unit_id.eq(unit)))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+struct RolesSnapshot<'a> {
+    roles: &'a [Role],
+    secretary_units: &'a [i64],
+    active: bool,
+    display_name: &'a str,
+}
+
+/// Replaces roles, secretary units, name and the active flag. Deactivating ends the user's
+/// sessions (the session version moves on).
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    display_name: &str,
+    roles: &[Role],
+    units: &[i64],
+    active: bool,
+) -> StoreResult<()> {
+    conn.transaction(|conn| {
+        let before = account(conn, id)?;
+        write_roles(conn, id, roles, units)?;
+        let bump = i32::from(before.user.active && !active);
+        diesel::update(users::table.find(id))
+            .set((
+                users::display_name.eq(display_name),
+                users::active.eq(active),
+                users::session_version.eq(users::session_version + bump),
+                users::updated_at.eq(dates::now()),
+            ))
+            .execute(conn)?;
+        fn snapshot(a: &Account) -> RolesSnapshot<'_> {
+            RolesSnapshot {
+                roles: &a.roles,
+                secretary_units: &a.secretary_units,
+                active: a.user.active,
+                display_name: &a.user.display_name,
+            }
+        }
+        let after = account(conn, id)?;
+        audit::record(conn, actor, "account", Some(id), "update", Some(&snapshot(&before)), Some(&snapshot(&after)))
+    })
+}
+
+/// Sets a new password hash and moves the session version on, which ends every other session
+/// of the account. Returns the new session version.
+pub fn set_password(conn: &mut DbConn, actor: &Actor, id: i64, hash: &str, must_change: bool) -> StoreResult<i32> {
+    conn.transaction(|conn| {
+        diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(hash),
+                users::must_change_password.eq(must_change),
+                users::session_version.eq(users::session_version + 1),
+                users::updated_at.eq(dates::now()),
+            ))
+            .execute(conn)?;
+        audit::record(conn, actor, "account", Some(id), "set_password", None::<&()>, None::<&()>)?;
+        Ok(users::table.find(id).select(users::session_version).first(conn)?)
+    })
+}
+
+pub fn set_language(conn: &mut DbConn, id: i64, language: &str) -> StoreResult<()> {
+    diesel::update(users::table.find(id)).set(users::language.eq(language)).execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub active: bool,
+    pub roles: Vec<Role>,
+}
+
+pub fn list(conn: &mut DbConn) -> StoreResult<Vec<AccountRow>> {
+    let users: Vec<(i64, String, String, bool)> = users::table
+        .select((users::id, users::email, users::display_name, users::active))
+        .order(users::email)
+        .load(conn)?;
+    let roles: Vec<(i64, String)> = user_roles::table.select((user_roles::user_id, user_roles::role)).load(conn)?;
+    Ok(users
+        .into_iter()
+        .map(|(id, email, display_name, active)| {
+            let mut r: Vec<Role> = roles.iter().filter(|(u, _)| *u == id).filter_map(|(_, c)| c.parse().ok()).collect();
+            r.sort();
+            AccountRow { id, email, display_name, active, roles: r }
+        })
+        .collect())
+}
+
+pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}

@@ -1,0 +1,21 @@
+//! Logging in and out, changing one's password, choosing the language; the session, CSRF and
+//! throttling machinery the rest of the application relies on.
+
+pub mod csrf;
+pub mod extract;
+mod handlers;
+pub mod password;
+pub mod session;
+pub mod throttle;
+pub mod token;
+
+use super::routes::Router;
+
+pub fn routes(r: &mut Router) {
+    r.get("/login", handlers::login_form)
+        .post("/login", handlers::login)
+        .post("/logout", handlers::logout)
+        .get("/account/password", handlers::password_form)
+        .post("/account/password", handlers::change_password)
+        .post("/language", handlers::set_language);
+}

@@ -1,0 +1,118 @@
+//! Helpers for forms: a message per field, and the conversions every form needs (trimmed text,
+//! optional text, dates typed as dd/mm/yyyy, ids from selects, checkboxes).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::domain::{dates, names};
+use crate::i18n::{self, Lang};
+
+/// Field name → message, shown next to the field when a form is re-rendered.
+#[derive(Debug, Default, Clone, Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, lang: Lang, field: &'static str, key: &str) {
+        self.0.entry(field).or_insert_with(|| i18n::t(lang, key));
+    }
+
+    pub fn add_text(&mut self, field: &'static str, text: String) {
+        self.0.entry(field).or_insert(text);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+}
+
+/// Text as typed: NFC, trimmed, inner spaces collapsed.
+pub fn text(input: &str) -> String {
+    names::clean(input)
+}
+
+pub fn optional_text(input: &str) -> Option<String> {
+    Some(text(input)).filter(|s| !s.is_empty())
+}
+
+/// A required date; the error goes to `field`.
+pub fn required_date(errors: &mut FieldErrors, lang: Lang, field: &'static str, input: &str) -> Option<time::Date> {
+    if input.trim().is_empty() {
+        errors.add(lang, field, "form.required");
+        return None;
+    }
+    let parsed = dates::parse(input);
+    if parsed.is_none() {
+        errors.add(lang, field, "form.invalid_date");
+    }
+    parsed
+}
+
+pub fn optional_date(errors: &mut FieldErrors, lang: Lang, field: &'static str, input: &str) -> Option<time::Date> {
+    if input.trim().is_empty() {
+        return None;
+    }
+    required_date(errors, lang, field, input)
+}
+
+pub fn required_text(
+    errors: &mut FieldErrors,
+    lang: Lang,
+    field: &'static str,
+    input: &str,
+    max_chars: usize,
+) -> String {
+    let value = text(input);
+    if value.is_empty() {
+        errors.add(lang, field, "form.required");
+    } else if value.chars().count() > max_chars {
+        errors.add_text(field, i18n::t_with(lang, "form.too_long", &[("max", &max_chars.to_string())]));
+    }
+    value
+}
+
+pub fn checkbox(input: &str) -> bool {
+    matches!(input, "on" | "true" | "1" | "yes")
+}
+
+pub fn id(input: &str) -> Option<i64> {
+    input.trim().parse().ok().filter(|v| *v > 0)
+}
+
+/// A loose email check: something@something.something, no spaces.
+pub fn looks_like_email(input: &str) -> bool {
+    let Some((local, domain)) = input.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !input.chars().any(char::is_whitespace)
+        && input.matches('@').count() == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_shape() {
+        assert!(looks_like_email("hang.nguyen@dak-lak.gov.vn"));
+        assert!(!looks_like_email("hang.nguyen"));
+        assert!(!looks_like_email("a b@x.vn"));
+        assert!(!looks_like_email("a@x"));
+    }
+
+    #[test]
+    fn errors_keep_the_first_message_per_field() {
+        let mut e = FieldErrors::default();
+        e.add(Lang::Vi, "name", "form.required");
+        e.add(Lang::Vi, "name", "form.invalid_date");
+        assert!(e.has("name"));
+        assert_eq!(serde_json::to_value(&e).unwrap()["name"], i18n::t(Lang::Vi, "form.required"));
+    }
+}

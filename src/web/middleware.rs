@@ -1,0 +1,84 @@
+//! Cross-cutting middleware: security headers on every response, friendly error pages, and a
+//! request log that records route patterns (never paths or queries, which may carry tokens).
+
+use std::time::Instant;
+
+use actix_web::HttpResponse;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next};
+
+use super::error::ErrorPage;
+use super::render::error_page;
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+     script-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::CACHE_CONTROL, "no-store"))
+}
+
+/// Gives every error status that has no page of its own (an `AppError`, an unknown route, a
+/// wrong method, a body that failed to parse) the friendly page in the user's language.
+pub async fn error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res);
+    }
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if is_html {
+        return Ok(res);
+    }
+    let marker =
+        res.response().extensions().get::<ErrorPage>().copied().unwrap_or_else(|| ErrorPage::for_status(status));
+    let Some(body) = error_page(res.request(), status, marker.title_key, marker.message_key) else {
+        return Ok(res);
+    };
+    let (req, old) = res.into_parts();
+    let mut new = HttpResponse::build(status);
+    new.content_type("text/html; charset=utf-8");
+    for (name, value) in old.headers() {
+        if name == header::ALLOW || name == header::RETRY_AFTER {
+            new.insert_header((name.clone(), value.clone()));
+        }
+    }
+    Ok(ServiceResponse::new(req, new.body(body)))
+}
+
+/// One line per request: method, route pattern, status, milliseconds.
+pub async fn request_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let res = next.call(req).await?;
+    let pattern = res.request().match_pattern().unwrap_or_else(|| "-".into());
+    tracing::info!(
+        target: "boiduong::http",
+        "{} {} {} {}ms",
+        method,
+        pattern,
+        res.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    Ok(res)
+}
+
+pub fn html_header() -> (header::HeaderName, HeaderValue) {
+    (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))
+}

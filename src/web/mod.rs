@@ -1,0 +1,42 @@
+//! The web layer: one folder per feature, each with its routes, handlers, forms and view
+//! models; templates live in `templates/<feature>/`.
+
+pub mod accounts;
+pub mod assets;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod forms;
+pub mod health;
+pub mod home;
+pub mod middleware;
+pub mod orgs;
+pub mod people;
+pub mod programs;
+pub mod render;
+pub mod routes;
+pub mod settings;
+pub mod state;
+
+use routes::{RouteSpec, Router};
+
+/// Every route of the application with its access rule.
+pub fn router() -> Router {
+    let mut r = Router::default();
+    health::routes(&mut r);
+    assets::routes(&mut r);
+    auth::routes(&mut r);
+    home::routes(&mut r);
+    people::routes(&mut r);
+    orgs::routes(&mut r);
+    programs::routes(&mut r);
+    accounts::routes(&mut r);
+    audit::routes(&mut r);
+    settings::routes(&mut r);
+    r
+}
+
+/// The route table, for the route × role test and the documentation.
+pub fn route_table() -> Vec<RouteSpec> {
+    router().specs().to_vec()
+}

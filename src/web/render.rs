@@ -1,0 +1,249 @@
+//! Templates and the page frame. Templates are compiled into the binary (rust-embed) and
+//! registered once at start. `Page` is what every page's layout needs — language, CSRF token,
+//! flash messages, the user and their navigation — and renders a template with a view model.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_session::{Session, SessionExt};
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use handlebars::{Context, Handlebars, Helper, HelperResult, JsonRender, Output, RenderContext, RenderErrorReason};
+use rust_embed::RustEmbed;
+use serde::Serialize;
+
+use super::auth::extract::{CurrentUser, already_loaded, current_user};
+use super::auth::session::{Flash, SessionState};
+use super::error::{AppError, AppResult};
+use super::state::AppState;
+use crate::domain::role::Role;
+use crate::i18n::{self, Lang};
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+#[include = "*.hbs"]
+struct TemplateFiles;
+
+pub struct Templates {
+    registry: Handlebars<'static>,
+}
+
+impl Templates {
+    pub fn load() -> anyhow::Result<Self> {
+        i18n::check();
+        let mut registry = Handlebars::new();
+        registry.set_dev_mode(false);
+        for file in TemplateFiles::iter() {
+            let name = file.trim_end_matches(".hbs").to_owned();
+            let content = TemplateFiles::get(&file).expect("listed file exists");
+            let source = std::str::from_utf8(&content.data)?;
+            registry.register_template_string(&name, source).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
+            if name.starts_with("partials/") || name == "layout" {
+                registry.register_partial(name.trim_start_matches("partials/"), source)?;
+            }
+        }
+        registry.register_helper("t", Box::new(translate_helper));
+        registry.register_helper("eq", Box::new(eq_helper));
+        Ok(Self { registry })
+    }
+
+    pub fn render<T: Serialize>(&self, name: &str, data: &T) -> anyhow::Result<String> {
+        self.registry.render(name, data).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.registry.has_template(name)
+    }
+}
+
+/// `{{t "key"}}` or `{{t "key" name=value}}`: the message in the page's language.
+fn translate_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let key = h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+    let lang = ctx
+        .data()
+        .get("page")
+        .and_then(|p| p.get("lang"))
+        .and_then(|l| l.as_str())
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::Vi);
+    let mut text = i18n::t(lang, key);
+    for (name, value) in h.hash() {
+        text = text.replace(&format!("{{{name}}}"), &value.value().render());
+    }
+    out.write(&handlebars::html_escape(&text))?;
+    Ok(())
+}
+
+/// `{{#if (eq a b)}}`.
+fn eq_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let a = h.param(0).map(|p| p.value());
+    let b = h.param(1).map(|p| p.value());
+    if a.is_some() && a == b {
+        out.write("true")?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserSummary {
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct Page {
+    pub lang: Lang,
+    pub csrf: String,
+    pub title: String,
+    pub school_name: String,
+    pub path: String,
+    pub flashes: Vec<Flash>,
+    pub user: Option<UserSummary>,
+    pub nav: Vec<NavItem>,
+    #[serde(skip)]
+    templates: Arc<Templates>,
+    #[serde(skip)]
+    session: Session,
+}
+
+/// What a template receives: the page frame and the view model's fields side by side.
+#[derive(Serialize)]
+struct Rendered<'a, V: Serialize> {
+    page: &'a Page,
+    #[serde(flatten)]
+    view: &'a V,
+}
+
+const NAV: [(&str, &str, &[Role]); 7] = [
+    ("/", "nav.home", &[]),
+    ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
+    ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
+    ("/programs", "nav.programs", &[Role::Admin, Role::Staff, Role::Lecturer]),
+    ("/accounts", "nav.accounts", &[Role::Admin]),
+    ("/audit", "nav.audit", &[Role::Admin]),
+    ("/settings", "nav.settings", &[Role::Admin]),
+];
+
+impl Page {
+    pub fn build(req: &HttpRequest, user: Option<&CurrentUser>) -> Self {
+        let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
+        let session = req.get_session();
+        let s = SessionState(&session);
+        let lang = user
+            .and_then(|u| Lang::parse(&u.user.language))
+            .or_else(|| s.lang().as_deref().and_then(Lang::parse))
+            .unwrap_or(Lang::Vi);
+        let path = req.path().to_owned();
+        let nav = match user {
+            None => Vec::new(),
+            Some(u) => NAV
+                .iter()
+                .filter(|(_, _, roles)| roles.is_empty() || roles.iter().any(|r| u.has(*r)))
+                .map(|(href, key, _)| NavItem {
+                    href,
+                    label: i18n::t(lang, key),
+                    active: if *href == "/" { path == "/" } else { path.starts_with(href) },
+                })
+                .collect(),
+        };
+        let user = user.map(|u| UserSummary {
+            name: u.user.display_name.clone(),
+            email: u.user.email.clone(),
+            roles: u.roles.iter().map(|r| i18n::t(lang, r.label_key())).collect(),
+        });
+        Self {
+            lang,
+            csrf: s.csrf_token(),
+            title: String::new(),
+            school_name: state.school().school_name,
+            path,
+            flashes: s.take_flashes(),
+            user,
+            nav,
+            templates: state.templates.clone(),
+            session,
+        }
+    }
+
+    /// The message for `key` in this page's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn titled(mut self, key: &str) -> Self {
+        self.title = self.t(key);
+        self
+    }
+
+    pub fn with_title(mut self, title: String) -> Self {
+        self.title = title;
+        self
+    }
+
+    /// Queues a message for the page after the redirect.
+    pub fn flash(&self, kind: &str, key: &str) {
+        SessionState(&self.session).push_flash(kind, self.t(key));
+    }
+
+    pub fn flash_text(&self, kind: &str, text: String) {
+        SessionState(&self.session).push_flash(kind, text);
+    }
+
+    pub fn session(&self) -> SessionState<'_> {
+        SessionState(&self.session)
+    }
+
+    pub fn render<V: Serialize>(&self, template: &str, view: &V) -> AppResult<HttpResponse> {
+        self.render_status(StatusCode::OK, template, view)
+    }
+
+    pub fn render_status<V: Serialize>(&self, status: StatusCode, template: &str, view: &V) -> AppResult<HttpResponse> {
+        let body = self.templates.render(template, &Rendered { page: self, view })?;
+        Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    }
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = current_user(&req).await?;
+            Ok(Page::build(&req, user.as_ref()))
+        })
+    }
+}
+
+/// A page for an error status, in the user's language, with whatever is known of the user.
+pub fn error_page(req: &HttpRequest, status: StatusCode, title_key: &str, message_key: &str) -> Option<String> {
+    let user = already_loaded(req);
+    let page = Page::build(req, user.as_ref()).titled(title_key);
+    #[derive(Serialize)]
+    struct ErrorView {
+        status: u16,
+        message: String,
+    }
+    let view = ErrorView { status: status.as_u16(), message: page.t(message_key) };
+    page.templates.render("error", &Rendered { page: &page, view: &view }).ok()
+}
+
+/// A redirect after a successful POST (303 See Other, so the browser follows with GET).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish()
+}
