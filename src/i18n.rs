@@ -121,19 +121,19 @@ mod tests {
         for dir in ["templates", "src"] {
             for path in walk(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {
                 let text = std::fs::read_to_string(&path).unwrap();
-                for key in used_keys(&text) {
+                // Every catalog key has a dot ("area.name"); this skips examples in comments.
+                for key in used_keys(&text).into_iter().filter(|k| k.contains('.') && !k.contains(' ')) {
                     if !has(&key) {
                         missing.push(format!("{}: {key}", path.display()));
                     }
                 }
             }
         }
-        assert!(missing.is_empty(), "keys missing from vi.toml:\n{}", missing.join("\n"));
+        assert!(missing.is_empty(), "keys missing from locales/vi:\n{}", missing.join("\n"));
     }
 
-    /// Keys in `{{t "key"`, `t(lang, "key"` and `"key"` literals that look like catalog keys
-    /// (`area.something`) next to a `_key` name are hard to find in general; templates and the
-    /// explicit `t(`/`t_with(` calls are what we check.
+    /// Keys in `{{t "…"}}` and in explicit `t(…)`/`t_with(…)` calls. Keys passed around in
+    /// variables (error keys in the store) are not found here.
     fn used_keys(text: &str) -> Vec<String> {
         let mut keys = Vec::new();
         for marker in ["{{t \"", "(t \"", "t(lang, \"", "t(self.lang, \"", "t_with(lang, \"", "msg(\""] {

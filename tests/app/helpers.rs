@@ -1,0 +1,237 @@
+//! Spawning the application and talking to it like a browser would.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use boiduong::config::Config;
+use boiduong::startup::Application;
+use diesel::{Connection, RunQueryDsl};
+use reqwest::StatusCode;
+use reqwest::header::LOCATION;
+
+pub const DEMO_PASSWORD: &str = "mat-khau-demo-2026";
+pub const ADMIN: &str = "admin@boiduong.test";
+pub const STAFF: &str = "giaovu@boiduong.test";
+pub const LECTURER: &str = "giangvien@boiduong.test";
+pub const SECRETARY: &str = "bithu@boiduong.test";
+pub const LEARNER: &str = "hocvien@boiduong.test";
+pub const ALL_ROLES: [&str; 5] = [ADMIN, STAFF, LECTURER, SECRETARY, LEARNER];
+
+pub struct TestApp {
+    pub base: String,
+    pub config: Config,
+    pub pool: boiduong::db::Pool,
+    database: TestDatabase,
+    handle: actix_web::dev::ServerHandle,
+}
+
+enum TestDatabase {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self
+            && let Ok(mut conn) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+        }
+    }
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A database of its own for one test: a temporary SQLite file, or — when
+/// BOIDUONG_TEST_PG_URL is set — a new PostgreSQL database, and a test that cannot create it
+/// fails (it never falls back to SQLite).
+fn test_database() -> (String, TestDatabase) {
+    match std::env::var("BOIDUONG_TEST_PG_URL").ok().filter(|v| !v.is_empty()) {
+        Some(admin_url) => {
+            let name = format!(
+                "boiduong_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst),
+                time::OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000
+            );
+            let mut conn = diesel::PgConnection::establish(&admin_url)
+                .unwrap_or_else(|e| panic!("BOIDUONG_TEST_PG_URL is set but PostgreSQL cannot be reached: {e}"));
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+            let (prefix, _) = admin_url.rsplit_once('/').expect("BOIDUONG_TEST_PG_URL ends in /database");
+            let url = format!("{prefix}/{name}");
+            (url, TestDatabase::Postgres { admin_url, name })
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}", dir.path().join("test.db").display());
+            (url, TestDatabase::Sqlite(dir))
+        }
+    }
+}
+
+pub fn test_config(database_url: String) -> Config {
+    let mut config = Config::default();
+    config.database_url = database_url;
+    config.bind = "127.0.0.1:0".into();
+    config.workers = 1;
+    config.db_pool_size = 4;
+    config.secret_key = Some("k".repeat(64));
+    config.demo_password = Some(DEMO_PASSWORD.into());
+    config.log = "warn".into();
+    config
+}
+
+/// The application with the demo school loaded.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let (url, database) = test_database();
+    let mut config = test_config(url);
+    adjust(&mut config);
+    let pool = boiduong::db::connect(&config.database_url, config.db_pool_size).expect("database connects");
+    boiduong::bootstrap::prepare(&pool, &config, true).expect("demo data loads");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("port 0 binds");
+    let app = Application::build_on(listener, pool.clone(), config.clone()).expect("application builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, config, pool, database, handle }
+}
+
+impl TestApp {
+    /// A browser with no one logged in.
+    pub fn anonymous(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// A browser logged in as one of the demo accounts.
+    pub async fn login(&self, email: &str) -> Browser {
+        let browser = self.anonymous();
+        let res = browser.login(email, DEMO_PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {email} should redirect");
+        browser
+    }
+
+    pub fn conn(&self) -> boiduong::db::PooledConn {
+        self.pool.get().expect("a database connection")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting and drop the server's connections before the database goes.
+        let _ = self.handle.stop(false);
+        let _ = &self.database;
+    }
+}
+
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client builds");
+        Self { base: base.to_owned(), client }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET is answered")
+    }
+
+    /// GET and return status and body.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let res = self.get(path).await;
+        let status = res.status();
+        (status, res.text().await.expect("body reads"))
+    }
+
+    /// The CSRF token of this browser's session, read from a page that has forms.
+    pub async fn csrf(&self) -> String {
+        for path in ["/account/password", "/login"] {
+            let (status, body) = self.page(path).await;
+            if status == StatusCode::OK
+                && let Some(token) = csrf_in(&body)
+            {
+                return token;
+            }
+        }
+        panic!("no page with a CSRF token");
+    }
+
+    /// POST a form with this session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// POST exactly these fields (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let body = serde_urlencoded::to_string(fields).expect("fields encode");
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST is answered")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post("/login", &[("email", email), ("password", password), ("next", "/")]).await
+    }
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers().get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+pub fn assert_redirect(res: &reqwest::Response, to: &str) {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "expected a redirect to {to}");
+    assert_eq!(location(res), to);
+}
+
+/// The text of the page's <main>, tags removed, for asserting on what a person reads.
+pub fn main_text(html: &str) -> String {
+    let start = html.find("<main").unwrap_or(0);
+    let end = html.find("</main>").unwrap_or(html.len());
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each test spawns the real server on port 0 with its own database (a
+//! temporary SQLite file, or a fresh PostgreSQL database when BOIDUONG_TEST_PG_URL is set) and
+//! drives it over HTTP. One test binary for all features, because every binary under tests/
+//! links the whole application.
+
+mod helpers;
+
+mod auth;
