@@ -205,6 +205,13 @@ pub fn set_password(conn: &mut DbConn, actor: &Actor, id: i64, hash: &str, must_
     })
 }
 
+/// Moves the session version on, which ends every session of the account: the cookie holds
+/// the whole session, so this is how logging out ends it on the server too.
+pub fn end_sessions(conn: &mut DbConn, id: i64) -> StoreResult<()> {
+    diesel::update(users::table.find(id)).set(users::session_version.eq(users::session_version + 1)).execute(conn)?;
+    Ok(())
+}
+
 pub fn set_language(conn: &mut DbConn, id: i64, language: &str) -> StoreResult<()> {
     diesel::update(users::table.find(id)).set(users::language.eq(language)).execute(conn)?;
     Ok(())

@@ -90,9 +90,14 @@ pub async fn login(
     }
 }
 
-pub async fn logout(_: Anyone, page: Page) -> HttpResponse {
+pub async fn logout(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    // A copy of the cookie kept from before the logout must not stay valid.
+    if let Some(user) = who.0 {
+        let id = user.id();
+        state.db(move |c| users::end_sessions(c, id)).await?;
+    }
     page.session().log_out();
-    see_other("/login?logged_out=1")
+    Ok(see_other("/login?logged_out=1"))
 }
 
 #[derive(Debug, Default, Deserialize)]
