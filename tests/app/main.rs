@@ -6,4 +6,5 @@
 mod helpers;
 
 mod auth;
+mod browser;
 mod security;
