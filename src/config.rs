@@ -145,8 +145,9 @@ impl Config {
         if self.db_pool_size == 0 {
             bail!("Cấu hình không hợp lệ: BOIDUONG_DB_POOL_SIZE phải lớn hơn 0");
         }
-        if !self.smtp_url.is_empty() && !(self.smtp_url.starts_with("smtp://") || self.smtp_url.starts_with("smtps://"))
-        {
+        let smtp_ok =
+            self.smtp_url.is_empty() || self.smtp_url.starts_with("smtp://") || self.smtp_url.starts_with("smtps://");
+        if !smtp_ok {
             bail!("Cấu hình không hợp lệ: BOIDUONG_SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://");
         }
         Ok(())

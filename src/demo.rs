@@ -72,7 +72,7 @@ const UNITS: [(&str, &str, Option<usize>); 16] = [
     ("Đảng bộ phường Buôn Ma Thuột", "commune_committee", Some(0)),
     ("Đảng bộ xã Ea Kar", "commune_committee", Some(0)),
     ("Chi bộ Văn phòng Tỉnh ủy", "grassroots_cell", Some(1)),
-    ("Chi bộ Ban Tuyên giáo và Dân vận Tỉnh ủy", "grassroots_cell", Some(1)),
+    ("Chi bộ Ban Tuyên giáo Tỉnh ủy", "grassroots_cell", Some(1)),
     ("Đảng bộ Sở Giáo dục và Đào tạo", "grassroots_committee", Some(2)),
     ("Chi bộ Trường THPT Chu Văn An", "cell", Some(7)),
     ("Chi bộ Trường THPT Buôn Ma Thuột", "cell", Some(7)),
@@ -117,7 +117,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
             )?;
             unit_ids.push(id);
         }
-        // A renamed unit, so the history of names shows.
+        // A renamed unit (the 2025 merger of Tuyên giáo and Dân vận), so the history of names shows.
         orgs::rename(conn, &actor, unit_ids[6], "Chi bộ Ban Tuyên giáo và Dân vận Tỉnh ủy", date(2025, 9, 1))?;
         let closed = orgs::create(
             conn,
@@ -164,7 +164,8 @@ pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
         .first()
         .map(|p| (p.id, names::full_name(&p.family_name, &p.middle_name, &p.given_name)));
 
-        let accounts: [(&str, String, Vec<Role>, Vec<i64>, Option<i64>); 5] = [
+        type DemoAccount = (&'static str, String, Vec<Role>, Vec<i64>, Option<i64>);
+        let accounts: [DemoAccount; 5] = [
             ("admin@boiduong.test", "Quản trị hệ thống".into(), vec![Role::Admin], vec![], None),
             ("giaovu@boiduong.test", "Lê Thị Thu Hà".into(), vec![Role::Staff], vec![], None),
             ("giangvien@boiduong.test", "TS. Phạm Minh Tuấn".into(), vec![Role::Lecturer], vec![], None),

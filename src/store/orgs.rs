@@ -13,7 +13,8 @@ use crate::domain::org::{self, OrgKind};
 use crate::domain::role::Role;
 use crate::store::users::Account;
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = org_units)]
 pub struct OrgUnit {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -22,22 +23,6 @@ pub struct OrgUnit {
     pub valid_from: Date,
     pub closed_on: Option<Date>,
 }
-
-const COLUMNS: (
-    org_units::id,
-    org_units::parent_id,
-    org_units::kind,
-    org_units::name,
-    org_units::valid_from,
-    org_units::closed_on,
-) = (
-    org_units::id,
-    org_units::parent_id,
-    org_units::kind,
-    org_units::name,
-    org_units::valid_from,
-    org_units::closed_on,
-);
 
 impl OrgUnit {
     pub fn kind(&self) -> Option<OrgKind> {
@@ -57,13 +42,13 @@ pub struct FormerName {
 
 /// Every unit, ordered by name with Vietnamese collation (siblings show in that order).
 pub fn all(conn: &mut DbConn) -> StoreResult<Vec<OrgUnit>> {
-    let mut units: Vec<OrgUnit> = org_units::table.select(COLUMNS).load(conn)?;
+    let mut units: Vec<OrgUnit> = org_units::table.select(OrgUnit::as_select()).load(conn)?;
     units.sort_by(|a, b| crate::domain::names::compare(&a.name, &b.name));
     Ok(units)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<OrgUnit> {
-    Ok(org_units::table.find(id).select(COLUMNS).first(conn)?)
+    Ok(org_units::table.find(id).select(OrgUnit::as_select()).first(conn)?)
 }
 
 fn parent_pairs(conn: &mut DbConn) -> StoreResult<Vec<(i64, Option<i64>)>> {

@@ -9,7 +9,8 @@ use crate::db::schema::{secretary_units, user_roles, users};
 use crate::domain::dates;
 use crate::domain::role::Role;
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -22,28 +23,6 @@ pub struct User {
     pub session_version: i32,
     pub person_id: Option<i64>,
 }
-
-const USER_COLUMNS: (
-    users::id,
-    users::email,
-    users::display_name,
-    users::password_hash,
-    users::language,
-    users::active,
-    users::must_change_password,
-    users::session_version,
-    users::person_id,
-) = (
-    users::id,
-    users::email,
-    users::display_name,
-    users::password_hash,
-    users::language,
-    users::active,
-    users::must_change_password,
-    users::session_version,
-    users::person_id,
-);
 
 /// An account with its roles, as the web layer needs it on every request.
 #[derive(Debug, Clone, Serialize)]
@@ -59,11 +38,11 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> StoreResult<Option<User>> {
-    Ok(users::table.filter(users::email.eq(normalize_email(email))).select(USER_COLUMNS).first(conn).optional()?)
+    Ok(users::table.filter(users::email.eq(normalize_email(email))).select(User::as_select()).first(conn).optional()?)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<User> {
-    Ok(users::table.find(id).select(USER_COLUMNS).first(conn)?)
+    Ok(users::table.find(id).select(User::as_select()).first(conn)?)
 }
 
 pub fn account(conn: &mut DbConn, id: i64) -> StoreResult<Account> {

@@ -74,15 +74,16 @@ fn test_database() -> (String, TestDatabase) {
 }
 
 pub fn test_config(database_url: String) -> Config {
-    let mut config = Config::default();
-    config.database_url = database_url;
-    config.bind = "127.0.0.1:0".into();
-    config.workers = 1;
-    config.db_pool_size = 4;
-    config.secret_key = Some("k".repeat(64));
-    config.demo_password = Some(DEMO_PASSWORD.into());
-    config.log = "warn".into();
-    config
+    Config {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        workers: 1,
+        db_pool_size: 4,
+        secret_key: Some("k".repeat(64)),
+        demo_password: Some(DEMO_PASSWORD.into()),
+        log: "warn".into(),
+        ..Config::default()
+    }
 }
 
 /// The application with the demo school loaded.
@@ -126,7 +127,8 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop accepting and drop the server's connections before the database goes.
-        let _ = self.handle.stop(false);
+        // stop() sends the command at once; its future only waits for the end.
+        drop(self.handle.stop(false));
         let _ = &self.database;
     }
 }
