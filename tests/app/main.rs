@@ -8,3 +8,4 @@ mod helpers;
 mod audit;
 mod auth;
 mod programs;
+mod startup;
