@@ -3,9 +3,11 @@
 
 pub mod audit;
 pub mod orgs;
+pub mod outbox;
 pub mod people;
 pub mod programs;
 pub mod settings;
+pub mod tokens;
 pub mod users;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -21,6 +21,8 @@ pub const ALL_ROLES: [&str; 5] = [ADMIN, STAFF, LECTURER, SECRETARY, LEARNER];
 
 pub struct TestApp {
     pub base: String,
+    /// Where the file transport writes .eml files (the default transport in tests).
+    pub files: tempfile::TempDir,
     pub config: Config,
     pub pool: boiduong::db::Pool,
     database: TestDatabase,
@@ -82,6 +84,7 @@ pub fn test_config(database_url: String) -> Config {
         secret_key: Some("k".repeat(64)),
         demo_password: Some(DEMO_PASSWORD.into()),
         log: "warn".into(),
+        mail_poll_seconds: 1,
         ..Config::default()
     }
 }
@@ -93,7 +96,9 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (url, database) = test_database();
+    let files = tempfile::tempdir().expect("temporary directory");
     let mut config = test_config(url);
+    config.outbox_dir = files.path().join("outbox").display().to_string();
     adjust(&mut config);
     let pool = boiduong::db::connect(&config.database_url, config.db_pool_size).expect("database connects");
     boiduong::bootstrap::prepare(&pool, &config, true).expect("demo data loads");
@@ -102,7 +107,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let base = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, config, pool, database, handle }
+    TestApp { base, files, config, pool, database, handle }
 }
 
 impl TestApp {
@@ -117,6 +122,29 @@ impl TestApp {
         let res = browser.login(email, DEMO_PASSWORD).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "login as {email} should redirect");
         browser
+    }
+
+    /// The .eml files the file transport wrote so far.
+    pub fn outbox_files(&self) -> Vec<std::path::PathBuf> {
+        let dir = std::path::Path::new(&self.config.outbox_dir);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// Waits (at most `seconds`) until the file transport has written `n` messages.
+    pub async fn wait_for_files(&self, n: usize, seconds: u64) -> Vec<std::path::PathBuf> {
+        for _ in 0..seconds * 20 {
+            if self.outbox_files().len() >= n {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.outbox_files()
     }
 
     pub fn conn(&self) -> boiduong::db::PooledConn {

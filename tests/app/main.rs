@@ -7,5 +7,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod mail;
 mod programs;
+mod smtp;
 mod startup;

@@ -13,7 +13,7 @@ use crate::i18n::{self, Lang};
 use crate::store::audit::{self, AuditEvent, AuditFilter};
 
 const PER_PAGE: i64 = 50;
-const ENTITIES: [&str; 5] = ["person", "org_unit", "program", "account", "settings"];
+const ENTITIES: [&str; 6] = ["person", "org_unit", "program", "account", "settings", "email"];
 
 pub fn routes(r: &mut Router) {
     r.get("/audit", list);
@@ -52,7 +52,7 @@ struct AuditView {
     entities: Vec<EntityOption>,
     id: String,
     total: i64,
-    page: i64,
+    current_page: i64,
     pages: i64,
     previous: Option<String>,
     next: Option<String>,
@@ -105,7 +105,7 @@ async fn list(
             .collect(),
         id: query.id.trim().to_owned(),
         total: result.total,
-        page: result.page,
+        current_page: result.page,
         pages,
         previous: (result.page > 1).then(|| link(result.page - 1)),
         next: (result.page < pages).then(|| link(result.page + 1)),
