@@ -7,6 +7,7 @@ use time::{Date, Month};
 use crate::db::DbConn;
 use crate::domain::role::Role;
 use crate::domain::{citizen_id, names, person::Sex};
+use crate::mail::invitations::{self, MailContext};
 use crate::store::audit::{self, Actor};
 use crate::store::orgs::{self, NewOrgUnit};
 use crate::store::people::{self, PersonInput};
@@ -87,11 +88,10 @@ const UNITS: [(&str, &str, Option<usize>); 16] = [
 /// The cell the demo secretary leads (Chi bộ Trường THPT Chu Văn An).
 const SECRETARY_CELL: usize = 8;
 
-pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
-    use diesel::Connection;
+pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyhow::Result<()> {
     let actor = Actor::system("dữ liệu mẫu");
     let hash = password::hash(demo_password);
-    conn.transaction::<_, anyhow::Error, _>(|conn| {
+    crate::store::write_tx::<_, anyhow::Error, _>(conn, |conn| {
         settings::save(
             conn,
             &actor,
@@ -184,6 +184,23 @@ pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
                 learner_person.as_ref().map(|(id, _)| *id),
             ),
         ];
+        // A few learners of the secretary's cell are invited by email, so the outbox and the
+        // delivery ledger have something to show (the worker sends them at start).
+        let mail = MailContext { school: format!("Trường Chính trị tỉnh {PROVINCE}"), ..mail.clone() };
+        let invited = people::list(
+            conn,
+            &crate::store::Scope::All,
+            &people::PeopleQuery {
+                org_unit_id: Some(unit_ids[SECRETARY_CELL]),
+                page: 1,
+                per_page: 8,
+                ..Default::default()
+            },
+        )?;
+        for row in invited.items.iter().skip(1).take(4) {
+            let person = people::find(conn, &crate::store::Scope::All, row.id)?;
+            invitations::invite_learner(conn, &mail, &actor, &person)?;
+        }
         for (email, display_name, roles, secretary_units, person_id) in accounts {
             users::create(
                 conn,

@@ -85,3 +85,36 @@ fn email(ctx: &MailContext, user: &User, key: String, purpose: &str) -> NewEmail
         attachment: None,
     }
 }
+
+/// Gives a person with an email a learner account and queues its invitation, unless an account
+/// with that email exists already. Call it in the transaction that creates or updates the person.
+/// Returns the new account's id.
+pub fn invite_learner(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    actor: &crate::store::audit::Actor,
+    person: &crate::store::people::Person,
+) -> StoreResult<Option<i64>> {
+    let Some(email) = person.email.as_deref().filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    if crate::store::users::find_by_email(conn, email)?.is_some() {
+        return Ok(None);
+    }
+    let id = crate::store::users::create(
+        conn,
+        actor,
+        &crate::store::users::NewUser {
+            email: email.to_owned(),
+            display_name: person.full_name(),
+            password_hash: None,
+            roles: vec![crate::domain::role::Role::Learner],
+            secretary_units: Vec::new(),
+            person_id: Some(person.id),
+            must_change_password: false,
+        },
+    )?;
+    let user = crate::store::users::find(conn, id)?;
+    invite(conn, ctx, &user)?;
+    Ok(Some(id))
+}

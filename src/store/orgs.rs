@@ -108,7 +108,7 @@ pub struct NewOrgUnit {
 }
 
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewOrgUnit) -> StoreResult<i64> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         if let Some(parent) = new.parent_id
             && !find(conn, parent)?.is_open()
         {
@@ -133,7 +133,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewOrgUnit) -> StoreResult
 
 /// Renames a unit from `effective` on; the old name is kept with the dates it was valid.
 pub fn rename(conn: &mut DbConn, actor: &Actor, id: i64, new_name: &str, effective: Date) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let unit = find(conn, id)?;
         if unit.name == new_name {
             return Ok(());
@@ -170,7 +170,7 @@ pub fn rename(conn: &mut DbConn, actor: &Actor, id: i64, new_name: &str, effecti
 }
 
 pub fn move_unit(conn: &mut DbConn, actor: &Actor, id: i64, new_parent: Option<i64>) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let unit = find(conn, id)?;
         if let Some(parent) = new_parent {
             let target = find(conn, parent)?;
@@ -199,7 +199,7 @@ pub fn move_unit(conn: &mut DbConn, actor: &Actor, id: i64, new_parent: Option<i
 
 /// Closes a unit. Refused while a unit below it is still open.
 pub fn close(conn: &mut DbConn, actor: &Actor, id: i64, on: Date) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let unit = find(conn, id)?;
         if !unit.is_open() {
             return Ok(());
@@ -241,7 +241,7 @@ pub fn secretaries_of(conn: &mut DbConn, id: i64) -> StoreResult<Vec<(i64, Strin
 
 /// Binds or unbinds a secretary account to a unit.
 pub fn set_secretary(conn: &mut DbConn, actor: &Actor, unit_id: i64, user_id: i64, bound: bool) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         find(conn, unit_id)?;
         let account = super::users::account(conn, user_id)?;
         if !account.roles.contains(&Role::Secretary) {

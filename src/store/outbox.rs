@@ -76,7 +76,7 @@ pub fn enqueue(conn: &mut DbConn, email: &NewEmail, message_id_domain: &str) -> 
     }
     let now = dates::now();
     // A savepoint, so that losing a race on the unique key leaves the caller's transaction usable.
-    let inserted = conn.transaction(|conn| {
+    let inserted = super::write_tx(conn, |conn| {
         diesel::insert_into(outbox::table)
             .values((
                 outbox::message_key.eq(&email.key),
@@ -202,7 +202,7 @@ fn truncate(answer: &str) -> String {
 
 /// Puts a failed message back in the queue, with its key and Message-ID unchanged.
 pub fn resend(conn: &mut DbConn, actor: &super::audit::Actor, id: i64) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let row = find(conn, id)?;
         if row.status != FAILED {
             return Err(StoreError::Conflict("mail.error.not_failed"));

@@ -174,7 +174,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, scope: &Scope, input: &PersonInp
     if !scope.allows(input.org_unit_id) {
         return Err(StoreError::NotFound);
     }
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         check_citizen_id_free(conn, &input.citizen_id, None)?;
         let now = dates::now();
         let id: i64 = diesel::insert_into(people::table)
@@ -226,7 +226,7 @@ fn values(
 }
 
 pub fn update(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i64, input: &PersonInput) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let before = PersonInput::from(&find(conn, scope, id)?);
         if !scope.allows(input.org_unit_id) {
             return Err(StoreError::NotFound);
@@ -250,7 +250,7 @@ pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
 /// imports record one summary event instead).
 pub fn insert_many(conn: &mut DbConn, inputs: &[PersonInput]) -> StoreResult<()> {
     let now = dates::now();
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         for input in inputs {
             diesel::insert_into(people::table)
                 .values((values(input), people::created_at.eq(now), people::updated_at.eq(now)))

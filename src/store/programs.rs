@@ -56,7 +56,7 @@ pub struct Lesson {
 /// Inserts the two programs with their official lessons when they are missing. Safe to run at
 /// every start.
 pub fn seed(conn: &mut DbConn) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         for seed in &SEED_PROGRAMS {
             let exists: i64 = programs::table.filter(programs::code.eq(seed.code)).count().get_result(conn)?;
             if exists > 0 {
@@ -148,7 +148,7 @@ pub fn update(
     changes: &ProgramChanges,
     new_lessons: &[LessonEdit],
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let before = find(conn, id)?;
         let before_lessons = lessons_of(conn, id)?;
         diesel::update(programs::table.find(id))

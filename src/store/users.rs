@@ -81,7 +81,7 @@ pub struct NewUser {
 }
 
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> StoreResult<i64> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let now = dates::now();
         let email = normalize_email(&new.email);
         if find_by_email(conn, &email)?.is_some() {
@@ -142,7 +142,7 @@ pub fn update(
     units: &[i64],
     active: bool,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let before = account(conn, id)?;
         write_roles(conn, id, roles, units)?;
         let bump = i32::from(before.user.active && !active);
@@ -170,7 +170,7 @@ pub fn update(
 /// Sets a new password hash and moves the session version on, which ends every other session
 /// of the account. Returns the new session version.
 pub fn set_password(conn: &mut DbConn, actor: &Actor, id: i64, hash: &str, must_change: bool) -> StoreResult<i32> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         diesel::update(users::table.find(id))
             .set((
                 users::password_hash.eq(hash),

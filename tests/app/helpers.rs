@@ -83,7 +83,7 @@ pub fn test_config(database_url: String) -> Config {
         db_pool_size: 4,
         secret_key: Some("k".repeat(64)),
         demo_password: Some(DEMO_PASSWORD.into()),
-        log: "warn".into(),
+        log: std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()),
         mail_poll_seconds: 1,
         ..Config::default()
     }
@@ -100,6 +100,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(url);
     config.outbox_dir = files.path().join("outbox").display().to_string();
     adjust(&mut config);
+    boiduong::cli::init_tracing(&config.log);
     let pool = boiduong::db::connect(&config.database_url, config.db_pool_size).expect("database connects");
     boiduong::bootstrap::prepare(&pool, &config, true).expect("demo data loads");
     let listener = TcpListener::bind("127.0.0.1:0").expect("port 0 binds");
@@ -145,6 +146,23 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         self.outbox_files()
+    }
+
+    /// Waits (at most `seconds`) for a .eml file addressed to `to` and returns its bytes. The
+    /// demo school sends a few invitations of its own, so tests look for their recipient.
+    pub async fn wait_for_file_to(&self, to: &str, seconds: u64) -> Vec<u8> {
+        for _ in 0..seconds * 20 {
+            for path in self.outbox_files() {
+                let raw = std::fs::read(&path).unwrap_or_default();
+                let message = mail_parser::MessageParser::default().parse(&raw);
+                let addressed = message.as_ref().and_then(|m| m.to()).and_then(|a| a.first()).and_then(|a| a.address());
+                if addressed == Some(to) {
+                    return raw;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no email to {to} within {seconds} s");
     }
 
     pub fn conn(&self) -> boiduong::db::PooledConn {

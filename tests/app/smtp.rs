@@ -111,6 +111,22 @@ impl SmtpServer {
         self.received.lock().unwrap().clone()
     }
 
+    /// The messages addressed to `to`.
+    pub fn received_to(&self, to: &str) -> Vec<Received> {
+        self.received().into_iter().filter(|r| r.to.iter().any(|t| t == to)).collect()
+    }
+
+    /// Waits until a message to `to` arrived (at most `seconds`), then returns those messages.
+    pub async fn wait_for_to(&self, to: &str, seconds: u64) -> Vec<Received> {
+        for _ in 0..seconds * 20 {
+            if !self.received_to(to).is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.received_to(to)
+    }
+
     /// Waits until at least `n` messages arrived (at most `seconds`), then returns them all.
     pub async fn wait_for(&self, n: usize, seconds: u64) -> Vec<Received> {
         for _ in 0..seconds * 20 {

@@ -3,7 +3,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::extract::Anyone;
@@ -57,7 +56,7 @@ pub async fn forgot(
     let ctx = state.mail_context();
     let queued = state
         .db(move |c| {
-            c.transaction(|c| match users::find_by_email(c, &email)? {
+            crate::store::write_tx(c, |c| match users::find_by_email(c, &email)? {
                 Some(user) if user.active => invitations::reset(c, &ctx, &user),
                 _ => Ok(false),
             })
@@ -171,7 +170,7 @@ async fn set(
     let actor = Actor { user_id: Some(user.id), label: user.email.clone() };
     let used = state
         .db(move |c| {
-            c.transaction(|c| {
+            crate::store::write_tx(c, |c| {
                 // Consumed in the same transaction as the change: of two submissions, one wins.
                 if !tokens::consume(c, token_id)? {
                     return Ok(false);
