@@ -8,6 +8,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod mail;
+mod people;
 mod programs;
 mod smtp;
 mod startup;
