@@ -5,4 +5,7 @@
 
 mod helpers;
 
+mod accounts;
 mod auth;
+mod orgs;
+mod settings;
