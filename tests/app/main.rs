@@ -5,10 +5,13 @@
 
 mod helpers;
 
+mod accounts;
 mod audit;
 mod auth;
 mod mail;
+mod orgs;
 mod people;
 mod programs;
+mod settings;
 mod smtp;
 mod startup;
