@@ -24,7 +24,7 @@ fn shown_password(html: &str) -> String {
 }
 
 #[tokio::test]
-async fn admin_creates_an_account_whose_one_time_password_logs_in() {
+async fn admin_creates_an_account_that_is_invited_by_email() {
     let app = spawn_app().await;
     let admin = app.login(ADMIN).await;
     assert_eq!(admin.page("/accounts/new").await.0, StatusCode::OK);
@@ -40,26 +40,27 @@ async fn admin_creates_an_account_whose_one_time_password_logs_in() {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let body = res.text().await.unwrap();
-    let password = shown_password(&body);
-    assert_eq!(password.len(), 16);
-    assert!(main_text(&body).contains("chỉ hiển thị một lần"));
-
     let id = account_id(&app, "lan.nguyen@boiduong.test");
+    assert_redirect(&res, &format!("/accounts/{id}"));
+    let (_, page) = admin.page(&format!("/accounts/{id}")).await;
+    assert!(main_text(&page).contains("gửi thư mời đặt mật khẩu tới lan.nguyen@boiduong.test"), "{}", main_text(&page));
     let account = store::users::account(&mut app.conn(), id).unwrap();
     assert_eq!(account.roles, vec![Role::Staff, Role::Lecturer]);
-    assert!(account.user.must_change_password && account.user.active);
+    assert!(account.user.password_hash.is_none() && account.user.active, "no password until the invitation is used");
     assert_eq!(account.user.display_name, "Nguyễn Thị Lan");
 
     let (_, list) = admin.page("/accounts").await;
     assert!(main_text(&list).contains("lan.nguyen@boiduong.test Nguyễn Thị Lan Giáo vụ Giảng viên Đang hoạt động"));
-    let (_, again) = admin.page(&format!("/accounts/{id}")).await;
-    assert!(!again.contains(&password), "the password is shown only once");
 
+    let raw = app.wait_for_file_to("lan.nguyen@boiduong.test", 10).await;
+    let text = mail_parser::MessageParser::default().parse(&raw).unwrap().body_text(0).unwrap().to_string();
+    let start = text.find("/invite/").expect("an invitation link");
+    let end = text[start..].find(char::is_whitespace).map_or(text.len(), |e| start + e);
+    let link = &text[start..end];
     let lan = app.anonymous();
-    let res = lan.login("lan.nguyen@boiduong.test", &password).await;
-    assert_redirect(&res, "/account/password");
+    let pw = "Lan học chính trị 2026";
+    assert_redirect(&lan.post(link, &[("new", pw), ("confirm", pw)]).await, "/login");
+    assert_eq!(lan.login("lan.nguyen@boiduong.test", pw).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(lan.page("/orgs").await.0, StatusCode::OK, "logged in with the staff role");
 }
 
@@ -117,7 +118,7 @@ async fn bad_account_forms_are_refused() {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let account = store::users::account(&mut app.conn(), account_id(&app, "bithu.moi@boiduong.test")).unwrap();
     assert_eq!(account.secretary_units, vec![cell]);
 }

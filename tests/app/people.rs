@@ -384,3 +384,45 @@ async fn learners_and_lecturers_may_not_open_people() {
     let (status, _) = app.anonymous().page("/people").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "anonymous goes to the login page");
 }
+
+#[tokio::test]
+async fn a_new_person_with_an_email_is_invited_and_staff_see_the_message() {
+    let app = spawn_app().await;
+    let staff = app.login(STAFF).await;
+    let mut conn = app.conn();
+    let cell =
+        boiduong::store::orgs::all(&mut conn).unwrap().into_iter().find(|u| u.name == "Chi bộ Sở Y tế").unwrap().id;
+    drop(conn);
+    let cell = cell.to_string();
+    let res = staff
+        .post(
+            "/people",
+            &[
+                ("family_name", "Võ"),
+                ("middle_name", "Thị"),
+                ("given_name", "Xuân"),
+                ("date_of_birth", "12/03/1999"),
+                ("sex", "F"),
+                ("hometown", "Krông Pắc, Đắk Lắk"),
+                ("email", "xuan.vo@example.vn"),
+                ("org_unit_id", &cell),
+                ("status", "candidate"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let person_path = location(&res);
+    let (_, body) = staff.page(&person_path).await;
+    assert!(main_text(&body).contains("gửi thư mời đặt mật khẩu tới xuan.vo@example.vn"), "{}", main_text(&body));
+    let account = boiduong::store::users::find_by_email(&mut app.conn(), "xuan.vo@example.vn")
+        .unwrap()
+        .expect("a learner account");
+    let person_id: i64 = person_path.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(account.person_id, Some(person_id));
+    let raw = app.wait_for_file_to("xuan.vo@example.vn", 10).await;
+    assert!(mail_parser::MessageParser::default().parse(&raw).unwrap().subject().unwrap().starts_with("Mời kích hoạt"));
+    let (_, ledger) = staff.page(&format!("/mail?person={person_id}")).await;
+    let text = main_text(&ledger);
+    assert!(text.contains("xuan.vo@example.vn") && text.contains("Thư mời kích hoạt tài khoản"), "{text}");
+    assert!(text.contains("Tổng số: 1"), "only this person's messages: {text}");
+}

@@ -3,6 +3,8 @@ use actix_web::{HttpResponse, web};
 
 use super::forms::{AccountForm, AccountInput, Editing};
 use super::views::{self, FormView, PasswordView};
+use crate::i18n;
+use crate::mail::invitations;
 use crate::store::users::NewUser;
 use crate::store::{self, Scope};
 use crate::web::auth::extract::AdminUser;
@@ -84,25 +86,35 @@ pub async fn create(
             Err(e) => return Err(e),
         }
     }
-    let password = token::random_password();
-    let plain = password.clone();
-    let hash = web::block(move || password::hash(&plain)).await?;
     let AccountInput { email, display_name, roles, units, person_id, .. } = input;
+    // No password: the account gets an emailed invitation to set one, queued in the same
+    // transaction (nothing secret is ever shown on screen or stored in clear).
     let new = NewUser {
         email,
         display_name,
-        password_hash: Some(hash),
+        password_hash: None,
         roles,
         secretary_units: units,
         person_id,
-        must_change_password: true,
+        must_change_password: false,
     };
-    let actor = user.actor();
-    let (email, display_name) = (new.email.clone(), new.display_name.clone());
-    match state.db(move |c| store::users::create(c, &actor, &new)).await {
+    let (actor, ctx) = (user.actor(), state.mail_context());
+    let email = new.email.clone();
+    let created = state
+        .db(move |c| {
+            store::write_tx(c, |c| {
+                let id = store::users::create(c, &actor, &new)?;
+                let account = store::users::find(c, id)?;
+                invitations::invite(c, &ctx, &account)?;
+                Ok(id)
+            })
+        })
+        .await;
+    match created {
         Ok(id) => {
-            let view = PasswordView { account_id: id, email, display_name, password };
-            page.titled("accounts.created.title").render("accounts/password", &view)
+            state.wake_mail_worker();
+            page.flash_text("success", i18n::t_with(page.lang, "accounts.invited", &[("email", &email)]));
+            Ok(see_other(&format!("/accounts/{id}")))
         }
         Err(AppError::Conflict(key)) => {
             let mut errors = FieldErrors::default();

@@ -9,10 +9,12 @@ use super::forms::PersonForm;
 use super::views::{Filters, FormView, ListView, ShowView};
 use crate::domain::dates;
 use crate::domain::person::Status;
+use crate::domain::role::Role;
 use crate::i18n::{self, Lang};
+use crate::mail::invitations::{self, MailContext};
 use crate::store::orgs::{self, OrgUnit};
 use crate::store::people::{self, PeopleQuery, Person};
-use crate::store::{DbConn, Scope, StoreError, StoreResult};
+use crate::store::{DbConn, Scope, StoreError, StoreResult, write_tx};
 use crate::web::auth::extract::{CurrentUser, PeopleUser, scope_in};
 use crate::web::error::AppResult;
 use crate::web::forms::{self, FieldErrors};
@@ -82,7 +84,8 @@ pub async fn show(
             Ok((person, cell))
         })
         .await?;
-    let view = ShowView::new(page.lang, person, cell);
+    let staff = user.has(Role::Staff) || user.has(Role::Admin);
+    let view = ShowView::new(page.lang, person, cell).with_mail_link(staff);
     page.with_title(view.title()).render("people/show", &view)
 }
 
@@ -124,7 +127,8 @@ fn person_and_cells(c: &mut DbConn, who: &CurrentUser, id: i64) -> StoreResult<(
 }
 
 enum Outcome {
-    Saved(i64),
+    /// Saved; the address an account invitation went to, if one was sent.
+    Saved(i64, Option<String>),
     Invalid(FieldErrors),
 }
 
@@ -137,6 +141,7 @@ fn save(
     form: &PersonForm,
     cells: &[OrgUnit],
     id: Option<i64>,
+    mail: &MailContext,
 ) -> StoreResult<Outcome> {
     let allowed: Vec<i64> = cells.iter().map(|u| u.id).collect();
     let input = match form.validate(lang, &allowed, dates::today()) {
@@ -145,13 +150,19 @@ fn save(
     };
     let scope = scope_in(c, who)?;
     let actor = who.actor();
-    let result = match id {
-        None => people::create(c, &actor, &scope, &input),
-        Some(id) => people::update(c, &actor, &scope, id, &input).map(|()| id),
-    };
+    // A person with an email gets a learner account and its invitation in the same transaction.
+    let result = write_tx(c, |c| {
+        let id = match id {
+            None => people::create(c, &actor, &scope, &input)?,
+            Some(id) => people::update(c, &actor, &scope, id, &input).map(|()| id)?,
+        };
+        let person = people::find(c, &scope, id)?;
+        let invited = invitations::invite_learner(c, mail, &actor, &person)?.and(person.email);
+        Ok((id, invited))
+    });
     let mut errors = FieldErrors::default();
     match result {
-        Ok(id) => return Ok(Outcome::Saved(id)),
+        Ok((id, invited)) => return Ok(Outcome::Saved(id, invited)),
         // The citizen ID is the only unique field; a race past the store's check lands here too.
         Err(StoreError::Conflict(key)) => {
             let key = if key.starts_with("person.") { key } else { "person.error.citizen_id_taken" };
@@ -170,16 +181,16 @@ pub async fn create(
     form: web::Form<PersonForm>,
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
-    let (lang, who, typed) = (page.lang, user.0.clone(), form.clone());
+    let (lang, who, typed, mail) = (page.lang, user.0.clone(), form.clone(), state.mail_context());
     let (outcome, cells) = state
         .db(move |c| {
             let scope = scope_in(c, &who)?;
             let cells = orgs::open_cells(c, &scope)?;
-            Ok((save(c, lang, &who, &typed, &cells, None)?, cells))
+            Ok((save(c, lang, &who, &typed, &cells, None, &mail)?, cells))
         })
         .await?;
     match outcome {
-        Outcome::Saved(id) => saved(&page, id),
+        Outcome::Saved(id, invited) => saved(&page, &state, id, invited),
         Outcome::Invalid(errors) => render_form(page, StatusCode::UNPROCESSABLE_ENTITY, None, form, errors, &cells),
     }
 }
@@ -193,23 +204,27 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let form = form.into_inner();
-    let (lang, who, typed) = (page.lang, user.0.clone(), form.clone());
+    let (lang, who, typed, mail) = (page.lang, user.0.clone(), form.clone(), state.mail_context());
     let (outcome, person, cells) = state
         .db(move |c| {
             let (person, cells) = person_and_cells(c, &who, id)?;
-            Ok((save(c, lang, &who, &typed, &cells, Some(id))?, person, cells))
+            Ok((save(c, lang, &who, &typed, &cells, Some(id), &mail)?, person, cells))
         })
         .await?;
     match outcome {
-        Outcome::Saved(id) => saved(&page, id),
+        Outcome::Saved(id, invited) => saved(&page, &state, id, invited),
         Outcome::Invalid(errors) => {
             render_form(page, StatusCode::UNPROCESSABLE_ENTITY, Some(&person), form, errors, &cells)
         }
     }
 }
 
-fn saved(page: &Page, id: i64) -> AppResult<HttpResponse> {
+fn saved(page: &Page, state: &AppState, id: i64, invited: Option<String>) -> AppResult<HttpResponse> {
     page.flash("success", "common.saved");
+    if let Some(email) = invited {
+        state.wake_mail_worker();
+        page.flash_text("info", i18n::t_with(page.lang, "person.invited", &[("email", &email)]));
+    }
     Ok(see_other(&format!("/people/{id}")))
 }
 

@@ -170,9 +170,16 @@ pub struct ShowView {
     probation_ends: Option<String>,
     probation_over: bool,
     warnings: Vec<String>,
+    /// Staff see a link to the messages sent to this person.
+    show_mail: bool,
 }
 
 impl ShowView {
+    pub fn with_mail_link(mut self, visible: bool) -> Self {
+        self.show_mail = visible;
+        self
+    }
+
     pub fn new(lang: Lang, p: Person, cell: String) -> Self {
         let warnings = match (&p.citizen_id, Sex::parse(&p.sex)) {
             (Some(cid), Some(sex)) => citizen_id::warnings(cid, sex, p.date_of_birth.year()),
@@ -194,6 +201,7 @@ impl ShowView {
             probation_ends: probation_ends.map(dates::format),
             probation_over: probation_ends.is_some_and(|end| end <= dates::today()),
             warnings: warnings.into_iter().map(|w| warning_text(lang, w)).collect(),
+            show_mail: false,
             family_name: p.family_name,
             middle_name: p.middle_name,
             given_name: p.given_name,
