@@ -237,8 +237,6 @@ fn generate_people(cells: &[i64], secretary_cell: i64) -> Vec<PersonInput> {
             Sex::Male => (dice.pick(&MIDDLE_M), dice.pick(&GIVEN_M)),
             Sex::Female => (dice.pick(&MIDDLE_F), dice.pick(&GIVEN_F)),
         };
-        // Y is an Ê Đê family name: "Y Bình Niê" style names keep the given name last.
-        let (family, middle) = if family == "Y" { ("Niê", "") } else { (family, middle) };
         let birth_year = 1985 + dice.below(21) as i32;
         let birth = date(birth_year, 1 + dice.below(12) as u8, 1 + dice.below(28) as u8);
         let status_roll = dice.below(100);
