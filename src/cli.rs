@@ -9,8 +9,10 @@ use crate::bootstrap::{self, Prepared};
 use crate::config::Config;
 use crate::db;
 use crate::domain::role::Role;
+use crate::mail::{Mailer, worker};
 use crate::startup::Application;
 use crate::store::audit::Actor;
+use crate::store::outbox;
 use crate::store::users;
 use crate::web::auth::{password, token};
 
@@ -33,6 +35,11 @@ enum Command {
     Migrate,
     /// Load the demo school into an empty database and exit.
     Demo,
+    /// Show the email outbox's counts; with --send, send what is due once (for cron).
+    Outbox {
+        #[arg(long)]
+        send: bool,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -90,7 +97,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(filter: &str) {
+pub fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
 }
@@ -113,6 +120,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command } => user(command, &config),
+        Command::Outbox { send } => outbox(&config, send),
     }
 }
 
@@ -130,6 +138,27 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn outbox(config: &Config, send: bool) -> anyhow::Result<()> {
+    let pool = db::connect(&config.database_url, 2)?;
+    if send {
+        let mailer = Mailer::from_config(config)?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let report = runtime.block_on(worker::send_due(&pool, &mailer))?;
+        println!(
+            "Đã gửi {} thư, {} thư sẽ gửi lại sau, {} thư thất bại ({}).",
+            report.sent,
+            report.retried,
+            report.failed,
+            mailer.transport.describe()
+        );
+    }
+    let mut conn = pool.get()?;
+    for (status, count) in outbox::counts(&mut conn)? {
+        println!("{:<8} {count}", status);
+    }
+    Ok(())
 }
 
 fn report(prepared: &Prepared) {

@@ -50,6 +50,8 @@ pub struct Config {
     pub mail_max_attempts: i32,
     /// Seconds between two looks at the outbox when it is empty.
     pub mail_poll_seconds: u64,
+    /// Whether this instance runs the outbox worker (several instances may; rows are claimed).
+    pub mail_worker: bool,
 
     /// Key that signs and encrypts session cookies (BOIDUONG_SECRET_KEY, ≥ 64 characters).
     #[serde(skip)]
@@ -86,6 +88,7 @@ impl Default for Config {
             mail_retry_max_seconds: 3600,
             mail_max_attempts: 8,
             mail_poll_seconds: 5,
+            mail_worker: true,
             secret_key: None,
             demo_password: None,
             smtp_user: None,
@@ -145,8 +148,9 @@ impl Config {
         if self.db_pool_size == 0 {
             bail!("Cấu hình không hợp lệ: BOIDUONG_DB_POOL_SIZE phải lớn hơn 0");
         }
-        if !(self.smtp_url.is_empty() || self.smtp_url.starts_with("smtp://") || self.smtp_url.starts_with("smtps://"))
-        {
+        let smtp_ok =
+            self.smtp_url.is_empty() || self.smtp_url.starts_with("smtp://") || self.smtp_url.starts_with("smtps://");
+        if !smtp_ok {
             bail!("Cấu hình không hợp lệ: BOIDUONG_SMTP_URL phải bắt đầu bằng smtp:// hoặc smtps://");
         }
         Ok(())

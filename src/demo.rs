@@ -7,6 +7,7 @@ use time::{Date, Month};
 use crate::db::DbConn;
 use crate::domain::role::Role;
 use crate::domain::{citizen_id, names, person::Sex};
+use crate::mail::invitations::{self, MailContext};
 use crate::store::audit::{self, Actor};
 use crate::store::orgs::{self, NewOrgUnit};
 use crate::store::people::{self, PersonInput};
@@ -72,7 +73,7 @@ const UNITS: [(&str, &str, Option<usize>); 16] = [
     ("Đảng bộ phường Buôn Ma Thuột", "commune_committee", Some(0)),
     ("Đảng bộ xã Ea Kar", "commune_committee", Some(0)),
     ("Chi bộ Văn phòng Tỉnh ủy", "grassroots_cell", Some(1)),
-    ("Chi bộ Ban Tuyên giáo và Dân vận Tỉnh ủy", "grassroots_cell", Some(1)),
+    ("Chi bộ Ban Tuyên giáo Tỉnh ủy", "grassroots_cell", Some(1)),
     ("Đảng bộ Sở Giáo dục và Đào tạo", "grassroots_committee", Some(2)),
     ("Chi bộ Trường THPT Chu Văn An", "cell", Some(7)),
     ("Chi bộ Trường THPT Buôn Ma Thuột", "cell", Some(7)),
@@ -87,11 +88,10 @@ const UNITS: [(&str, &str, Option<usize>); 16] = [
 /// The cell the demo secretary leads (Chi bộ Trường THPT Chu Văn An).
 const SECRETARY_CELL: usize = 8;
 
-pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
-    use diesel::Connection;
+pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyhow::Result<()> {
     let actor = Actor::system("dữ liệu mẫu");
     let hash = password::hash(demo_password);
-    conn.transaction::<_, anyhow::Error, _>(|conn| {
+    crate::store::write_tx::<_, anyhow::Error, _>(conn, |conn| {
         settings::save(
             conn,
             &actor,
@@ -117,7 +117,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
             )?;
             unit_ids.push(id);
         }
-        // A renamed unit, so the history of names shows.
+        // A renamed unit (the 2025 merger of Tuyên giáo and Dân vận), so the history of names shows.
         orgs::rename(conn, &actor, unit_ids[6], "Chi bộ Ban Tuyên giáo và Dân vận Tỉnh ủy", date(2025, 9, 1))?;
         let closed = orgs::create(
             conn,
@@ -164,7 +164,8 @@ pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
         .first()
         .map(|p| (p.id, names::full_name(&p.family_name, &p.middle_name, &p.given_name)));
 
-        let accounts: [(&str, String, Vec<Role>, Vec<i64>, Option<i64>); 5] = [
+        type DemoAccount = (&'static str, String, Vec<Role>, Vec<i64>, Option<i64>);
+        let accounts: [DemoAccount; 5] = [
             ("admin@boiduong.test", "Quản trị hệ thống".into(), vec![Role::Admin], vec![], None),
             ("giaovu@boiduong.test", "Lê Thị Thu Hà".into(), vec![Role::Staff], vec![], None),
             ("giangvien@boiduong.test", "TS. Phạm Minh Tuấn".into(), vec![Role::Lecturer], vec![], None),
@@ -183,6 +184,23 @@ pub fn load(conn: &mut DbConn, demo_password: &str) -> anyhow::Result<()> {
                 learner_person.as_ref().map(|(id, _)| *id),
             ),
         ];
+        // A few learners of the secretary's cell are invited by email, so the outbox and the
+        // delivery ledger have something to show (the worker sends them at start).
+        let mail = MailContext { school: format!("Trường Chính trị tỉnh {PROVINCE}"), ..mail.clone() };
+        let invited = people::list(
+            conn,
+            &crate::store::Scope::All,
+            &people::PeopleQuery {
+                org_unit_id: Some(unit_ids[SECRETARY_CELL]),
+                page: 1,
+                per_page: 8,
+                ..Default::default()
+            },
+        )?;
+        for row in invited.items.iter().skip(1).take(4) {
+            let person = people::find(conn, &crate::store::Scope::All, row.id)?;
+            invitations::invite_learner(conn, &mail, &actor, &person)?;
+        }
         for (email, display_name, roles, secretary_units, person_id) in accounts {
             users::create(
                 conn,
@@ -219,8 +237,6 @@ fn generate_people(cells: &[i64], secretary_cell: i64) -> Vec<PersonInput> {
             Sex::Male => (dice.pick(&MIDDLE_M), dice.pick(&GIVEN_M)),
             Sex::Female => (dice.pick(&MIDDLE_F), dice.pick(&GIVEN_F)),
         };
-        // Y is an Ê Đê family name: "Y Bình Niê" style names keep the given name last.
-        let (family, middle) = if family == "Y" { ("Niê", "") } else { (family, middle) };
         let birth_year = 1985 + dice.below(21) as i32;
         let birth = date(birth_year, 1 + dice.below(12) as u8, 1 + dice.below(28) as u8);
         let status_roll = dice.below(100);

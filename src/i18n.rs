@@ -165,6 +165,6 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert!(t_with(Lang::Vi, "auth.throttled", &[("minutes", "15")]).contains("15"));
+        assert!(t_with(Lang::Vi, "auth.throttled", &[("minutes", "15")]).contains("15 phút"));
     }
 }

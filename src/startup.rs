@@ -3,6 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::CookieContentSecurity;
@@ -12,9 +13,11 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use sha2::{Digest, Sha512};
+use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::db::{self, Pool};
+use crate::mail::{Mailer, worker};
 use crate::web::auth::csrf;
 use crate::web::error::AppError;
 use crate::web::middleware;
@@ -25,6 +28,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pub pool: Pool,
+    mail_worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -49,7 +53,17 @@ impl Application {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             n => n,
         };
-        let state = web::Data::new(AppState::new(pool.clone(), Arc::new(config), templates, school));
+        let mail_wakeup = Arc::new(Notify::new());
+        let mail_worker = if config.mail_worker {
+            let mailer = Arc::new(Mailer::from_config(&config)?);
+            let poll = Duration::from_secs(config.mail_poll_seconds.max(1));
+            Some(worker::spawn(pool.clone(), mailer, poll, mail_wakeup.clone()))
+        } else {
+            // Still check the mail settings, so a bad one stops the start here too.
+            Mailer::from_config(&config)?;
+            None
+        };
+        let state = web::Data::new(AppState::new(pool.clone(), Arc::new(config), templates, school, mail_wakeup));
         let server = HttpServer::new(move || {
             let router = crate::web::router();
             App::new()
@@ -86,7 +100,7 @@ impl Application {
         .workers(workers)
         .listen(listener)?
         .run();
-        Ok(Self { port, server, pool })
+        Ok(Self { port, server, pool, mail_worker })
     }
 
     pub fn port(&self) -> u16 {
@@ -94,7 +108,11 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(worker) = self.mail_worker {
+            worker.abort();
+        }
+        result
     }
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {

@@ -148,3 +148,41 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     settings,
 );
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        message_key -> Text,
+        message_id -> Text,
+        recipient_email -> Text,
+        recipient_name -> Text,
+        user_id -> Nullable<BigInt>,
+        person_id -> Nullable<BigInt>,
+        template -> Text,
+        language -> Text,
+        data_json -> Text,
+        attachment_kind -> Nullable<Text>,
+        attachment_ref -> Nullable<BigInt>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_answer -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(account_tokens -> users (user_id));

@@ -18,6 +18,11 @@ pub fn is_valid(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The number as typed, without the spaces people put between groups ("079 198 012 345").
+pub fn normalize(input: &str) -> String {
+    input.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// The soft checks of digits 4–6 against the recorded sex and birth year.
 pub fn warnings(id: &str, sex: Sex, birth_year: i32) -> Vec<Warning> {
     if !is_valid(id) {
@@ -48,6 +53,12 @@ mod tests {
         assert!(!is_valid("00120301234"));
         assert!(!is_valid("00120301234a"));
         assert!(!is_valid("0012030123456"));
+    }
+
+    #[test]
+    fn spaces_between_groups_are_dropped() {
+        assert_eq!(normalize(" 079 198 012345 "), "079198012345");
+        assert!(!is_valid(&normalize("079 198 0123456")));
     }
 
     #[test]

@@ -82,6 +82,70 @@ pub fn age_in_months(birth: Date, on: Date) -> i32 {
     months
 }
 
+/// A problem with the admission dates for the chosen status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdmissionDatesProblem {
+    /// A probationary member needs the date of the admission decision.
+    DecisionMissing,
+    /// A probationary member needs the ceremony date: probation is counted from it.
+    CeremonyMissing,
+    /// A candidate has not been admitted, so admission dates would be wrong data.
+    NotAdmitted,
+    /// The ceremony follows the decision, never the other way round.
+    CeremonyBeforeDecision,
+}
+
+/// Checks the admission dates against the status. Official members may keep their dates or not
+/// (older records often lack them).
+pub fn admission_dates_problems(
+    status: Status,
+    decision: Option<Date>,
+    ceremony: Option<Date>,
+) -> Vec<AdmissionDatesProblem> {
+    let mut found = Vec::new();
+    match status {
+        Status::Candidate => {
+            if decision.is_some() || ceremony.is_some() {
+                found.push(AdmissionDatesProblem::NotAdmitted);
+            }
+        }
+        Status::Probationary => {
+            if decision.is_none() {
+                found.push(AdmissionDatesProblem::DecisionMissing);
+            }
+            if ceremony.is_none() {
+                found.push(AdmissionDatesProblem::CeremonyMissing);
+            }
+        }
+        Status::Official => {}
+    }
+    if let (Some(d), Some(c)) = (decision, ceremony)
+        && c < d
+    {
+        found.push(AdmissionDatesProblem::CeremonyBeforeDecision);
+    }
+    found
+}
+
+/// A phone number as typed ("0912 345 678", "+84 912.345.678") without its separators, or None
+/// when it is not one: an optional leading +, then 8 to 15 digits.
+pub fn normalize_phone(input: &str) -> Option<String> {
+    let input = input.trim();
+    let (plus, rest) = match input.strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", input),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '.' | '-' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    (8..=15).contains(&digits.len()).then(|| format!("{plus}{digits}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +176,28 @@ mod tests {
         }
         assert_eq!(Sex::parse("F"), Some(Sex::Female));
         assert_eq!(Sex::parse("X"), None);
+    }
+
+    #[test]
+    fn probationary_members_need_both_dates() {
+        use AdmissionDatesProblem::*;
+        let (d, c) = (Some(date!(2026 - 03 - 01)), Some(date!(2026 - 03 - 15)));
+        assert!(admission_dates_problems(Status::Probationary, d, c).is_empty());
+        assert_eq!(admission_dates_problems(Status::Probationary, None, None), vec![DecisionMissing, CeremonyMissing]);
+        assert_eq!(admission_dates_problems(Status::Probationary, d, None), vec![CeremonyMissing]);
+        assert_eq!(admission_dates_problems(Status::Probationary, c, d), vec![CeremonyBeforeDecision]);
+        assert_eq!(admission_dates_problems(Status::Candidate, d, None), vec![NotAdmitted]);
+        assert!(admission_dates_problems(Status::Candidate, None, None).is_empty());
+        assert!(admission_dates_problems(Status::Official, None, None).is_empty());
+        assert!(admission_dates_problems(Status::Official, d, c).is_empty());
+    }
+
+    #[test]
+    fn phones_lose_their_separators() {
+        assert_eq!(normalize_phone(" 0912 345.678 ").as_deref(), Some("0912345678"));
+        assert_eq!(normalize_phone("+84 (912) 345-678").as_deref(), Some("+84912345678"));
+        assert_eq!(normalize_phone("0912"), None);
+        assert_eq!(normalize_phone("0912 345 67a"), None);
+        assert_eq!(normalize_phone("1234567890123456"), None);
     }
 }

@@ -3,9 +3,11 @@
 
 pub mod audit;
 pub mod orgs;
+pub mod outbox;
 pub mod people;
 pub mod programs;
 pub mod settings;
+pub mod tokens;
 pub mod users;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -38,6 +40,42 @@ impl From<DieselError> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Runs `f` in a transaction that writes. On SQLite it begins with BEGIN IMMEDIATE: a deferred
+/// transaction that reads first and writes later cannot wait for another writer and fails with
+/// "database is locked" at once; an immediate one queues behind the busy timeout. Inside an
+/// open transaction it becomes a savepoint, as `Connection::transaction` does.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    use diesel::Connection;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let began = match conn {
+        DbConn::Sqlite(c) => match AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE") {
+            Ok(()) => true,
+            Err(DieselError::AlreadyInTransaction) => false,
+            Err(e) => return Err(e.into()),
+        },
+        DbConn::Postgres(_) => false,
+    };
+    if !began {
+        return conn.transaction(f);
+    }
+    let result = f(conn);
+    let DbConn::Sqlite(c) = conn else { unreachable!("the connection does not change backend") };
+    match result {
+        Ok(value) => {
+            <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::commit_transaction(c)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::rollback_transaction(c)?;
+            Err(e)
+        }
+    }
+}
 
 /// Which people and org units a user may see: everything, or a set of org units (a
 /// secretary's units and their descendants).

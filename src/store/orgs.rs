@@ -13,7 +13,8 @@ use crate::domain::org::{self, OrgKind};
 use crate::domain::role::Role;
 use crate::store::users::Account;
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = org_units)]
 pub struct OrgUnit {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -22,22 +23,6 @@ pub struct OrgUnit {
     pub valid_from: Date,
     pub closed_on: Option<Date>,
 }
-
-const COLUMNS: (
-    org_units::id,
-    org_units::parent_id,
-    org_units::kind,
-    org_units::name,
-    org_units::valid_from,
-    org_units::closed_on,
-) = (
-    org_units::id,
-    org_units::parent_id,
-    org_units::kind,
-    org_units::name,
-    org_units::valid_from,
-    org_units::closed_on,
-);
 
 impl OrgUnit {
     pub fn kind(&self) -> Option<OrgKind> {
@@ -57,13 +42,13 @@ pub struct FormerName {
 
 /// Every unit, ordered by name with Vietnamese collation (siblings show in that order).
 pub fn all(conn: &mut DbConn) -> StoreResult<Vec<OrgUnit>> {
-    let mut units: Vec<OrgUnit> = org_units::table.select(COLUMNS).load(conn)?;
+    let mut units: Vec<OrgUnit> = org_units::table.select(OrgUnit::as_select()).load(conn)?;
     units.sort_by(|a, b| crate::domain::names::compare(&a.name, &b.name));
     Ok(units)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<OrgUnit> {
-    Ok(org_units::table.find(id).select(COLUMNS).first(conn)?)
+    Ok(org_units::table.find(id).select(OrgUnit::as_select()).first(conn)?)
 }
 
 fn parent_pairs(conn: &mut DbConn) -> StoreResult<Vec<(i64, Option<i64>)>> {
@@ -123,7 +108,7 @@ pub struct NewOrgUnit {
 }
 
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewOrgUnit) -> StoreResult<i64> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         if let Some(parent) = new.parent_id
             && !find(conn, parent)?.is_open()
         {
@@ -148,7 +133,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewOrgUnit) -> StoreResult
 
 /// Renames a unit from `effective` on; the old name is kept with the dates it was valid.
 pub fn rename(conn: &mut DbConn, actor: &Actor, id: i64, new_name: &str, effective: Date) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let unit = find(conn, id)?;
         if unit.name == new_name {
             return Ok(());
@@ -185,7 +170,7 @@ pub fn rename(conn: &mut DbConn, actor: &Actor, id: i64, new_name: &str, effecti
 }
 
 pub fn move_unit(conn: &mut DbConn, actor: &Actor, id: i64, new_parent: Option<i64>) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let unit = find(conn, id)?;
         if let Some(parent) = new_parent {
             let target = find(conn, parent)?;
@@ -214,7 +199,7 @@ pub fn move_unit(conn: &mut DbConn, actor: &Actor, id: i64, new_parent: Option<i
 
 /// Closes a unit. Refused while a unit below it is still open.
 pub fn close(conn: &mut DbConn, actor: &Actor, id: i64, on: Date) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let unit = find(conn, id)?;
         if !unit.is_open() {
             return Ok(());
@@ -256,7 +241,7 @@ pub fn secretaries_of(conn: &mut DbConn, id: i64) -> StoreResult<Vec<(i64, Strin
 
 /// Binds or unbinds a secretary account to a unit.
 pub fn set_secretary(conn: &mut DbConn, actor: &Actor, unit_id: i64, user_id: i64, bound: bool) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         find(conn, unit_id)?;
         let account = super::users::account(conn, user_id)?;
         if !account.roles.contains(&Role::Secretary) {

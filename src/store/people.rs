@@ -10,7 +10,8 @@ use super::{DbConn, Paged, Scope, StoreError, StoreResult};
 use crate::db::schema::{org_units, people};
 use crate::domain::{dates, names};
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = people)]
 pub struct Person {
     pub id: i64,
     pub family_name: String,
@@ -27,38 +28,6 @@ pub struct Person {
     pub admission_decision_date: Option<Date>,
     pub ceremony_date: Option<Date>,
 }
-
-const COLUMNS: (
-    people::id,
-    people::family_name,
-    people::middle_name,
-    people::given_name,
-    people::date_of_birth,
-    people::sex,
-    people::hometown,
-    people::citizen_id,
-    people::email,
-    people::phone,
-    people::org_unit_id,
-    people::status,
-    people::admission_decision_date,
-    people::ceremony_date,
-) = (
-    people::id,
-    people::family_name,
-    people::middle_name,
-    people::given_name,
-    people::date_of_birth,
-    people::sex,
-    people::hometown,
-    people::citizen_id,
-    people::email,
-    people::phone,
-    people::org_unit_id,
-    people::status,
-    people::admission_decision_date,
-    people::ceremony_date,
-);
 
 impl Person {
     pub fn full_name(&self) -> String {
@@ -186,7 +155,7 @@ fn escape_like(word: &str) -> String {
 /// A person, if the scope covers their cell; otherwise NotFound, so another unit's person
 /// cannot be told apart from one who does not exist.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> StoreResult<Person> {
-    let person: Person = people::table.find(id).select(COLUMNS).first(conn)?;
+    let person: Person = people::table.find(id).select(Person::as_select()).first(conn)?;
     if scope.allows(person.org_unit_id) { Ok(person) } else { Err(StoreError::NotFound) }
 }
 
@@ -205,7 +174,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, scope: &Scope, input: &PersonInp
     if !scope.allows(input.org_unit_id) {
         return Err(StoreError::NotFound);
     }
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         check_citizen_id_free(conn, &input.citizen_id, None)?;
         let now = dates::now();
         let id: i64 = diesel::insert_into(people::table)
@@ -257,7 +226,7 @@ fn values(
 }
 
 pub fn update(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i64, input: &PersonInput) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let before = PersonInput::from(&find(conn, scope, id)?);
         if !scope.allows(input.org_unit_id) {
             return Err(StoreError::NotFound);
@@ -281,7 +250,7 @@ pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
 /// imports record one summary event instead).
 pub fn insert_many(conn: &mut DbConn, inputs: &[PersonInput]) -> StoreResult<()> {
     let now = dates::now();
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         for input in inputs {
             diesel::insert_into(people::table)
                 .values((values(input), people::created_at.eq(now), people::updated_at.eq(now)))

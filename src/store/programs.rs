@@ -9,7 +9,8 @@ use crate::db::schema::{lessons, programs};
 use crate::domain::dates;
 use crate::domain::program::{Rules, SEED_PROGRAMS};
 
-#[derive(Debug, Clone, Queryable, Serialize, PartialEq)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, PartialEq)]
+#[diesel(table_name = programs)]
 pub struct Program {
     pub id: i64,
     pub code: String,
@@ -27,40 +28,6 @@ pub struct Program {
     pub default_sessions: i32,
     pub certificate_wording: String,
 }
-
-const COLUMNS: (
-    programs::id,
-    programs::code,
-    programs::name,
-    programs::short_name,
-    programs::max_absence_permille,
-    programs::unexcused_disqualifies,
-    programs::pass_mark_tenths,
-    programs::band_excellent_tenths,
-    programs::band_good_tenths,
-    programs::band_fair_tenths,
-    programs::band_average_tenths,
-    programs::resits_allowed,
-    programs::certificate_validity_months,
-    programs::default_sessions,
-    programs::certificate_wording,
-) = (
-    programs::id,
-    programs::code,
-    programs::name,
-    programs::short_name,
-    programs::max_absence_permille,
-    programs::unexcused_disqualifies,
-    programs::pass_mark_tenths,
-    programs::band_excellent_tenths,
-    programs::band_good_tenths,
-    programs::band_fair_tenths,
-    programs::band_average_tenths,
-    programs::resits_allowed,
-    programs::certificate_validity_months,
-    programs::default_sessions,
-    programs::certificate_wording,
-);
 
 impl Program {
     pub fn rules(&self) -> Rules {
@@ -89,7 +56,7 @@ pub struct Lesson {
 /// Inserts the two programs with their official lessons when they are missing. Safe to run at
 /// every start.
 pub fn seed(conn: &mut DbConn) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         for seed in &SEED_PROGRAMS {
             let exists: i64 = programs::table.filter(programs::code.eq(seed.code)).count().get_result(conn)?;
             if exists > 0 {
@@ -132,11 +99,11 @@ pub fn seed(conn: &mut DbConn) -> StoreResult<()> {
 }
 
 pub fn all(conn: &mut DbConn) -> StoreResult<Vec<Program>> {
-    Ok(programs::table.select(COLUMNS).order(programs::id).load(conn)?)
+    Ok(programs::table.select(Program::as_select()).order(programs::id).load(conn)?)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<Program> {
-    Ok(programs::table.find(id).select(COLUMNS).first(conn)?)
+    Ok(programs::table.find(id).select(Program::as_select()).first(conn)?)
 }
 
 pub fn lessons_of(conn: &mut DbConn, program_id: i64) -> StoreResult<Vec<Lesson>> {
@@ -181,7 +148,7 @@ pub fn update(
     changes: &ProgramChanges,
     new_lessons: &[LessonEdit],
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let before = find(conn, id)?;
         let before_lessons = lessons_of(conn, id)?;
         diesel::update(programs::table.find(id))

@@ -41,7 +41,7 @@ pub fn load(conn: &mut DbConn) -> StoreResult<SchoolSettings> {
 }
 
 pub fn save(conn: &mut DbConn, actor: &super::audit::Actor, new: &SchoolSettings) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let before = load(conn)?;
         for (key, value) in [
             ("school_name", &new.school_name),

@@ -9,7 +9,8 @@ use crate::db::schema::{secretary_units, user_roles, users};
 use crate::domain::dates;
 use crate::domain::role::Role;
 
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -22,28 +23,6 @@ pub struct User {
     pub session_version: i32,
     pub person_id: Option<i64>,
 }
-
-const USER_COLUMNS: (
-    users::id,
-    users::email,
-    users::display_name,
-    users::password_hash,
-    users::language,
-    users::active,
-    users::must_change_password,
-    users::session_version,
-    users::person_id,
-) = (
-    users::id,
-    users::email,
-    users::display_name,
-    users::password_hash,
-    users::language,
-    users::active,
-    users::must_change_password,
-    users::session_version,
-    users::person_id,
-);
 
 /// An account with its roles, as the web layer needs it on every request.
 #[derive(Debug, Clone, Serialize)]
@@ -59,11 +38,11 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> StoreResult<Option<User>> {
-    Ok(users::table.filter(users::email.eq(normalize_email(email))).select(USER_COLUMNS).first(conn).optional()?)
+    Ok(users::table.filter(users::email.eq(normalize_email(email))).select(User::as_select()).first(conn).optional()?)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<User> {
-    Ok(users::table.find(id).select(USER_COLUMNS).first(conn)?)
+    Ok(users::table.find(id).select(User::as_select()).first(conn)?)
 }
 
 pub fn account(conn: &mut DbConn, id: i64) -> StoreResult<Account> {
@@ -102,7 +81,7 @@ pub struct NewUser {
 }
 
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> StoreResult<i64> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let now = dates::now();
         let email = normalize_email(&new.email);
         if find_by_email(conn, &email)?.is_some() {
@@ -163,7 +142,7 @@ pub fn update(
     units: &[i64],
     active: bool,
 ) -> StoreResult<()> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         let before = account(conn, id)?;
         write_roles(conn, id, roles, units)?;
         let bump = i32::from(before.user.active && !active);
@@ -191,7 +170,7 @@ pub fn update(
 /// Sets a new password hash and moves the session version on, which ends every other session
 /// of the account. Returns the new session version.
 pub fn set_password(conn: &mut DbConn, actor: &Actor, id: i64, hash: &str, must_change: bool) -> StoreResult<i32> {
-    conn.transaction(|conn| {
+    super::write_tx(conn, |conn| {
         diesel::update(users::table.find(id))
             .set((
                 users::password_hash.eq(hash),

@@ -9,6 +9,7 @@ pub mod error;
 pub mod forms;
 pub mod health;
 pub mod home;
+pub mod mail;
 pub mod middleware;
 pub mod orgs;
 pub mod people;
@@ -32,6 +33,7 @@ pub fn router() -> Router {
     programs::routes(&mut r);
     accounts::routes(&mut r);
     audit::routes(&mut r);
+    mail::routes(&mut r);
     settings::routes(&mut r);
     r
 }

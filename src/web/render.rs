@@ -43,8 +43,7 @@ impl Templates {
                 registry.register_partial(name.trim_start_matches("partials/"), source)?;
             }
         }
-        registry.register_helper("t", Box::new(translate_helper));
-        registry.register_helper("eq", Box::new(eq_helper));
+        register_helpers(&mut registry);
         Ok(Self { registry })
     }
 
@@ -57,10 +56,17 @@ impl Templates {
     }
 }
 
-/// `{{t "key"}}` or `{{t "key" name=value}}`: the message in the page's language.
+/// The helpers every template may use, pages and emails alike.
+pub fn register_helpers(registry: &mut Handlebars<'static>) {
+    registry.register_helper("t", Box::new(translate_helper));
+    registry.register_helper("eq", Box::new(eq_helper));
+}
+
+/// `{{t "key"}}` or `{{t "key" name=value}}`: the message in the page's language, escaped the
+/// way the registry escapes (HTML for pages, nothing for plain-text email).
 fn translate_helper(
     h: &Helper,
-    _: &Handlebars,
+    registry: &Handlebars,
     ctx: &Context,
     _: &mut RenderContext,
     out: &mut dyn Output,
@@ -77,7 +83,7 @@ fn translate_helper(
     for (name, value) in h.hash() {
         text = text.replace(&format!("{{{name}}}"), &value.value().render());
     }
-    out.write(&handlebars::html_escape(&text))?;
+    out.write(&registry.get_escape_fn()(&text))?;
     Ok(())
 }
 
@@ -121,19 +127,26 @@ pub struct Page {
     session: Session,
 }
 
-/// What a template receives: the page frame and the view model's fields side by side.
-#[derive(Serialize)]
-struct Rendered<'a, V: Serialize> {
-    page: &'a Page,
-    #[serde(flatten)]
-    view: &'a V,
+/// What a template receives: the view model's fields, and the page frame under `page`. A view
+/// field called `page` would hide the frame (and with it the CSRF token), so it is refused.
+fn page_data<V: Serialize>(page: &Page, view: &V) -> anyhow::Result<serde_json::Value> {
+    let mut data = serde_json::to_value(view)?;
+    let Some(fields) = data.as_object_mut() else {
+        anyhow::bail!("a view model must serialize to an object");
+    };
+    if fields.contains_key("page") {
+        anyhow::bail!("a view model must not have a field named `page`");
+    }
+    fields.insert("page".into(), serde_json::to_value(page)?);
+    Ok(data)
 }
 
-const NAV: [(&str, &str, &[Role]); 7] = [
+const NAV: [(&str, &str, &[Role]); 8] = [
     ("/", "nav.home", &[]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
     ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
     ("/programs", "nav.programs", &[Role::Admin, Role::Staff, Role::Lecturer]),
+    ("/mail", "nav.mail", &[Role::Admin, Role::Staff]),
     ("/accounts", "nav.accounts", &[Role::Admin]),
     ("/audit", "nav.audit", &[Role::Admin]),
     ("/settings", "nav.settings", &[Role::Admin]),
@@ -213,7 +226,7 @@ impl Page {
     }
 
     pub fn render_status<V: Serialize>(&self, status: StatusCode, template: &str, view: &V) -> AppResult<HttpResponse> {
-        let body = self.templates.render(template, &Rendered { page: self, view })?;
+        let body = self.templates.render(template, &page_data(self, view)?)?;
         Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
     }
 }
@@ -240,7 +253,7 @@ pub fn error_page(req: &HttpRequest, status: StatusCode, title_key: &str, messag
         message: String,
     }
     let view = ErrorView { status: status.as_u16(), message: page.t(message_key) };
-    page.templates.render("error", &Rendered { page: &page, view: &view }).ok()
+    page.templates.render("error", &page_data(&page, &view).ok()?).ok()
 }
 
 /// A redirect after a successful POST (303 See Other, so the browser follows with GET).

@@ -9,8 +9,11 @@ use actix_web::web;
 use super::auth::throttle::Throttle;
 use super::error::{AppError, AppResult};
 use super::render::Templates;
+use tokio::sync::Notify;
+
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
+use crate::mail::invitations::MailContext;
 use crate::store::settings::SchoolSettings;
 use crate::store::{StoreError, StoreResult};
 
@@ -20,16 +23,24 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     pub throttle: Throttle,
     pub school: RwLock<SchoolSettings>,
+    /// Wakes the mail worker when a handler has queued a message.
+    pub mail_wakeup: Arc<Notify>,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, config: Arc<Config>, templates: Arc<Templates>, school: SchoolSettings) -> Self {
+    pub fn new(
+        pool: Pool,
+        config: Arc<Config>,
+        templates: Arc<Templates>,
+        school: SchoolSettings,
+        mail_wakeup: Arc<Notify>,
+    ) -> Self {
         let throttle = Throttle::new(
             Duration::from_secs(u64::from(config.login_lockout_minutes) * 60),
             config.login_max_failures_per_account,
             config.login_max_failures_per_address,
         );
-        Self { pool, config, templates, throttle, school: RwLock::new(school) }
+        Self { pool, config, templates, throttle, school: RwLock::new(school), mail_wakeup }
     }
 
     /// Runs store code on the blocking pool with a connection of its own, so no connection is
@@ -50,6 +61,20 @@ impl AppState {
 
     pub fn school(&self) -> SchoolSettings {
         self.school.read().expect("settings lock").clone()
+    }
+
+    /// What account emails need: links to this server, the school's name, the Message-ID domain.
+    pub fn mail_context(&self) -> MailContext {
+        MailContext {
+            public_url: self.config.public_url.clone(),
+            school: self.school().school_name,
+            message_id_domain: crate::mail::message_id_domain(&self.config),
+        }
+    }
+
+    /// Tells the mail worker there is something to send now.
+    pub fn wake_mail_worker(&self) {
+        self.mail_wakeup.notify_one();
     }
 
     pub fn set_school(&self, settings: SchoolSettings) {

@@ -33,3 +33,16 @@ async fn wrong_password_is_refused_with_a_vietnamese_message() {
     let (status, _) = browser.page("/").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "still not logged in");
 }
+
+#[tokio::test]
+async fn flash_messages_show_once_after_a_redirect() {
+    let app = spawn_app().await;
+    let staff = app.login(STAFF).await;
+    let new = "Hoa sen trong đầm 2026";
+    let res = staff.post("/account/password", &[("current", DEMO_PASSWORD), ("new", new), ("confirm", new)]).await;
+    assert_redirect(&res, "/");
+    let (_, body) = staff.page("/").await;
+    assert!(main_text(&body).contains("Đã đổi mật khẩu"), "{}", main_text(&body));
+    let (_, body) = staff.page("/").await;
+    assert!(!main_text(&body).contains("Đã đổi mật khẩu"), "shown once");
+}

@@ -21,6 +21,8 @@ pub const ALL_ROLES: [&str; 5] = [ADMIN, STAFF, LECTURER, SECRETARY, LEARNER];
 
 pub struct TestApp {
     pub base: String,
+    /// Where the file transport writes .eml files (the default transport in tests).
+    pub files: tempfile::TempDir,
     pub config: Config,
     pub pool: boiduong::db::Pool,
     database: TestDatabase,
@@ -81,7 +83,8 @@ pub fn test_config(database_url: String) -> Config {
         db_pool_size: 4,
         secret_key: Some("k".repeat(64)),
         demo_password: Some(DEMO_PASSWORD.into()),
-        log: "warn".into(),
+        log: std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()),
+        mail_poll_seconds: 1,
         ..Config::default()
     }
 }
@@ -93,8 +96,11 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (url, database) = test_database();
+    let files = tempfile::tempdir().expect("temporary directory");
     let mut config = test_config(url);
+    config.outbox_dir = files.path().join("outbox").display().to_string();
     adjust(&mut config);
+    boiduong::cli::init_tracing(&config.log);
     let pool = boiduong::db::connect(&config.database_url, config.db_pool_size).expect("database connects");
     boiduong::bootstrap::prepare(&pool, &config, true).expect("demo data loads");
     let listener = TcpListener::bind("127.0.0.1:0").expect("port 0 binds");
@@ -102,7 +108,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let base = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, config, pool, database, handle }
+    TestApp { base, files, config, pool, database, handle }
 }
 
 impl TestApp {
@@ -119,6 +125,46 @@ impl TestApp {
         browser
     }
 
+    /// The .eml files the file transport wrote so far.
+    pub fn outbox_files(&self) -> Vec<std::path::PathBuf> {
+        let dir = std::path::Path::new(&self.config.outbox_dir);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// Waits (at most `seconds`) until the file transport has written `n` messages.
+    pub async fn wait_for_files(&self, n: usize, seconds: u64) -> Vec<std::path::PathBuf> {
+        for _ in 0..seconds * 20 {
+            if self.outbox_files().len() >= n {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.outbox_files()
+    }
+
+    /// Waits (at most `seconds`) for a .eml file addressed to `to` and returns its bytes. The
+    /// demo school sends a few invitations of its own, so tests look for their recipient.
+    pub async fn wait_for_file_to(&self, to: &str, seconds: u64) -> Vec<u8> {
+        for _ in 0..seconds * 20 {
+            for path in self.outbox_files() {
+                let raw = std::fs::read(&path).unwrap_or_default();
+                let message = mail_parser::MessageParser::default().parse(&raw);
+                let addressed = message.as_ref().and_then(|m| m.to()).and_then(|a| a.first()).and_then(|a| a.address());
+                if addressed == Some(to) {
+                    return raw;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no email to {to} within {seconds} s");
+    }
+
     pub fn conn(&self) -> boiduong::db::PooledConn {
         self.pool.get().expect("a database connection")
     }
@@ -127,7 +173,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop accepting and drop the server's connections before the database goes.
-        // The stop command is sent at once; the returned future only waits for it to finish.
+        // stop() sends the command at once; its future only waits for the end.
         drop(self.handle.stop(false));
         let _ = &self.database;
     }

@@ -5,6 +5,15 @@
 
 mod helpers;
 
+mod accounts;
+mod audit;
 mod auth;
 mod browser;
+mod mail;
+mod orgs;
+mod people;
+mod programs;
 mod security;
+mod settings;
+mod smtp;
+mod startup;

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod extract;
 mod handlers;
 pub mod password;
+mod recovery;
 pub mod session;
 pub mod throttle;
 pub mod token;
@@ -17,5 +18,11 @@ pub fn routes(r: &mut Router) {
         .post("/logout", handlers::logout)
         .get("/account/password", handlers::password_form)
         .post("/account/password", handlers::change_password)
-        .post("/language", handlers::set_language);
+        .post("/language", handlers::set_language)
+        .get("/password/forgot", recovery::forgot_form)
+        .post("/password/forgot", recovery::forgot)
+        .get("/password/reset/{token}", recovery::reset_form)
+        .post("/password/reset/{token}", recovery::reset_set)
+        .get("/invite/{token}", recovery::invite_form)
+        .post("/invite/{token}", recovery::invite_set);
 }

@@ -1,5 +1,16 @@
-//! (being built)
+//! People (học viên): list with search, filters and pages; a person's page; add and edit.
+
+mod forms;
+mod handlers;
+mod views;
 
 use super::routes::Router;
 
-pub fn routes(_r: &mut Router) {}
+pub fn routes(r: &mut Router) {
+    r.get("/people", handlers::list);
+    r.post("/people", handlers::create);
+    r.get("/people/new", handlers::new_form);
+    r.get("/people/{id}", handlers::show);
+    r.post("/people/{id}", handlers::update);
+    r.get("/people/{id}/edit", handlers::edit_form);
+}

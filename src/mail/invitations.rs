@@ -1,0 +1,120 @@
+//! The two account emails: the invitation that lets a new user set a password, and the password
+//! reset. They are queued in the caller's transaction; the single-use link itself is made when
+//! the message is sent (see `link_for`), so the raw token is never stored — not even in the
+//! outbox — and a retried or resent message carries a fresh link.
+
+use serde_json::json;
+
+use crate::db::DbConn;
+use crate::domain::dates;
+use crate::store::outbox::{self, NewEmail};
+use crate::store::users::User;
+use crate::store::{StoreResult, tokens};
+
+/// What the links and the wording need to know about the installation.
+#[derive(Debug, Clone)]
+pub struct MailContext {
+    pub public_url: String,
+    pub school: String,
+    pub message_id_domain: String,
+}
+
+/// Fills in the account link of a message about to be sent: a new token (older unused ones of
+/// the same purpose end), the link and its expiry. Messages without a link pass unchanged.
+pub fn link_for(
+    conn: &mut DbConn,
+    public_url: &str,
+    user_id: Option<i64>,
+    data: &mut serde_json::Value,
+) -> StoreResult<()> {
+    let Some(purpose) = data.get(LINK_FIELD).and_then(|p| p.as_str()).map(str::to_owned) else {
+        return Ok(());
+    };
+    let user_id = user_id.ok_or(crate::store::StoreError::NotFound)?;
+    let path = match purpose.as_str() {
+        tokens::INVITE => "invite",
+        tokens::RESET => "password/reset",
+        _ => return Err(crate::store::StoreError::NotFound),
+    };
+    tokens::revoke_unused(conn, user_id, &purpose)?;
+    let (token, expires) = tokens::create(conn, user_id, &purpose)?;
+    data["link"] = json!(format!("{}/{path}/{token}", public_url.trim_end_matches('/')));
+    data["expires"] = json!(dates::format_timestamp(expires));
+    Ok(())
+}
+
+/// Invites an account that has no password yet. One invitation per account: a second call
+/// queues nothing.
+pub fn invite(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<bool> {
+    let key = format!("invite:{}", user.id);
+    if outbox::find_by_key(conn, &key)?.is_some() {
+        return Ok(false);
+    }
+    outbox::enqueue(conn, &email(ctx, user, key, tokens::INVITE), &ctx.message_id_domain)
+}
+
+/// Queues a password-reset link. At most one per account per hour: a repeated request within
+/// the hour is the same logical message and sends nothing more.
+pub fn reset(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<bool> {
+    let now = dates::now();
+    let key = format!("reset:{}:{}-{:03}-{:02}", user.id, now.year(), now.ordinal(), now.hour());
+    if outbox::find_by_key(conn, &key)?.is_some() {
+        return Ok(false);
+    }
+    outbox::enqueue(conn, &email(ctx, user, key, tokens::RESET), &ctx.message_id_domain)
+}
+
+/// The field of an email's data that asks for an account link of this purpose at send time.
+const LINK_FIELD: &str = "account_link";
+
+fn email(ctx: &MailContext, user: &User, key: String, purpose: &str) -> NewEmail {
+    NewEmail {
+        key,
+        to_email: user.email.clone(),
+        to_name: user.display_name.clone(),
+        user_id: Some(user.id),
+        person_id: user.person_id,
+        template: purpose.into(),
+        language: user.language.clone(),
+        data: json!({
+            "name": user.display_name,
+            "email": user.email,
+            "school": ctx.school,
+            LINK_FIELD: purpose,
+        }),
+        attachment: None,
+    }
+}
+
+/// Gives a person with an email a learner account and queues its invitation, unless an account
+/// with that email exists already. Call it in the transaction that creates or updates the person.
+/// Returns the new account's id.
+pub fn invite_learner(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    actor: &crate::store::audit::Actor,
+    person: &crate::store::people::Person,
+) -> StoreResult<Option<i64>> {
+    let Some(email) = person.email.as_deref().filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    if crate::store::users::find_by_email(conn, email)?.is_some() {
+        return Ok(None);
+    }
+    let id = crate::store::users::create(
+        conn,
+        actor,
+        &crate::store::users::NewUser {
+            email: email.to_owned(),
+            display_name: person.full_name(),
+            password_hash: None,
+            roles: vec![crate::domain::role::Role::Learner],
+            secretary_units: Vec::new(),
+            person_id: Some(person.id),
+            must_change_password: false,
+        },
+    )?;
+    let user = crate::store::users::find(conn, id)?;
+    invite(conn, ctx, &user)?;
+    Ok(Some(id))
+}

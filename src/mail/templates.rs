@@ -1,0 +1,67 @@
+//! Email templates: `templates/email/<name>/{subject,text,html}.hbs`, sharing the layouts in
+//! `templates/email/layout_{text,html}.hbs`. Wording comes from the message catalogs, in the
+//! recipient's language. HTML escapes user data; the plain-text part and the subject do not
+//! (they are not HTML), and the subject loses any line break.
+
+use handlebars::Handlebars;
+use rust_embed::RustEmbed;
+use serde_json::{Value, json};
+
+use crate::i18n::Lang;
+
+#[derive(RustEmbed)]
+#[folder = "templates/email/"]
+#[include = "*.hbs"]
+struct EmailFiles;
+
+pub struct EmailTemplates {
+    html: Handlebars<'static>,
+    text: Handlebars<'static>,
+}
+
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl EmailTemplates {
+    pub fn load() -> anyhow::Result<Self> {
+        let mut html = Handlebars::new();
+        let mut text = Handlebars::new();
+        text.register_escape_fn(handlebars::no_escape);
+        for registry in [&mut html, &mut text] {
+            registry.set_strict_mode(true);
+            crate::web::render::register_helpers(registry);
+        }
+        for file in EmailFiles::iter() {
+            let name = file.trim_end_matches(".hbs").to_owned();
+            let content = EmailFiles::get(&file).expect("listed file exists");
+            let source = std::str::from_utf8(&content.data)?.to_owned();
+            let registry = if name.ends_with("html") { &mut html } else { &mut text };
+            registry.register_template_string(&name, &source).map_err(|e| anyhow::anyhow!("email/{name}: {e}"))?;
+            if name.starts_with("layout_") {
+                registry.register_partial(&name, source)?;
+            }
+        }
+        Ok(Self { html, text })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.text.has_template(&format!("{name}/subject"))
+    }
+
+    pub fn render(&self, name: &str, language: &str, data: &Value) -> anyhow::Result<Rendered> {
+        let lang = Lang::parse(language).unwrap_or(Lang::Vi);
+        let mut context = data.clone();
+        if let Value::Object(map) = &mut context {
+            map.insert("page".into(), json!({ "lang": lang.code() }));
+        }
+        let subject = self.text.render(&format!("{name}/subject"), &context)?;
+        Ok(Rendered {
+            subject: subject.split_whitespace().collect::<Vec<_>>().join(" "),
+            text: self.text.render(&format!("{name}/text"), &context)?,
+            html: self.html.render(&format!("{name}/html"), &context)?,
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! The outbox worker: claims due rows, sends them, and records the outcome — sent only after
+//! the server accepted the message, retried with a growing delay for anything but a permanent
+//! rejection, failed with the server's answer kept once the attempts run out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::transport::DeliveryError;
+use super::{Mailer, invitations};
+use crate::db::Pool;
+use crate::domain::dates;
+use crate::store::outbox::{self, OutboxRow};
+
+/// Rows claimed at a time.
+const BATCH: i64 = 50;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Report {
+    pub fn handled(&self) -> usize {
+        self.sent + self.retried + self.failed
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    pool: &Pool,
+    f: impl FnOnce(&mut crate::db::DbConn) -> crate::store::StoreResult<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn).map_err(anyhow::Error::from)
+    })
+    .await?
+}
+
+/// Sends every row due now, once. Returns what happened to them.
+pub async fn send_due(pool: &Pool, mailer: &Mailer) -> anyhow::Result<Report> {
+    let mut report = Report::default();
+    loop {
+        let rows = blocking(pool, |c| outbox::claim_due(c, BATCH)).await?;
+        if rows.is_empty() {
+            return Ok(report);
+        }
+        for row in rows {
+            deliver(pool, mailer, row, &mut report).await?;
+        }
+    }
+}
+
+/// The row's data with what is made at send time (account links) filled in.
+fn complete_data(
+    conn: &mut crate::db::DbConn,
+    row: &OutboxRow,
+    public_url: &str,
+) -> Result<serde_json::Value, DeliveryError> {
+    let mut data: serde_json::Value =
+        serde_json::from_str(&row.data_json).map_err(|e| DeliveryError::permanent(format!("dữ liệu thư hỏng: {e}")))?;
+    invitations::link_for(conn, public_url, row.user_id, &mut data)
+        .map_err(|e| DeliveryError::transient(format!("không tạo được liên kết: {e}")))?;
+    Ok(data)
+}
+
+async fn deliver(pool: &Pool, mailer: &Mailer, row: OutboxRow, report: &mut Report) -> anyhow::Result<()> {
+    let (for_data, public_url) = (row.clone(), mailer.public_url.clone());
+    let data = blocking(pool, move |c| Ok(complete_data(c, &for_data, &public_url))).await?;
+    let outcome = match data.and_then(|data| mailer.build(&row, &data)) {
+        Ok(message) => mailer.transport.send(message).await,
+        Err(e) => Err(e),
+    };
+    let id = row.id;
+    match outcome {
+        Ok(answer) => {
+            blocking(pool, move |c| outbox::mark_sent(c, id, &answer)).await?;
+            report.sent += 1;
+        }
+        Err(e) if e.permanent || row.attempts >= mailer.policy.max_attempts => {
+            tracing::warn!(outbox_id = id, attempts = row.attempts, "email failed: {}", e.answer);
+            blocking(pool, move |c| outbox::mark_failed(c, id, &e.answer)).await?;
+            report.failed += 1;
+        }
+        Err(e) => {
+            let next = dates::now() + mailer.policy.delay(row.attempts);
+            tracing::info!(outbox_id = id, attempts = row.attempts, "email will be retried: {}", e.answer);
+            blocking(pool, move |c| outbox::mark_retry(c, id, &e.answer, next)).await?;
+            report.retried += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Runs inside the server: sends what is due, then waits for a wake-up (a handler queued a
+/// message) or the poll interval, whichever comes first.
+pub fn spawn(pool: Pool, mailer: Arc<Mailer>, poll: Duration, wakeup: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+    tracing::info!("mail worker started ({})", mailer.transport.describe());
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = send_due(&pool, &mailer).await {
+                tracing::error!("mail worker: {e:#}");
+            }
+            tokio::select! {
+                _ = wakeup.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+        }
+    })
+}

@@ -1,0 +1,226 @@
+//! Setting a password from an emailed link (invitation or reset), and asking for a reset link.
+//! The forgot-password answer is the same whether or not the address has an account.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::extract::Anyone;
+use super::password;
+use crate::mail::invitations;
+use crate::store::audit::Actor;
+use crate::store::tokens::{self, TokenState};
+use crate::store::users;
+use crate::web::error::AppResult;
+use crate::web::forms::{FieldErrors, looks_like_email};
+use crate::web::render::{Page, see_other};
+use crate::web::state::AppState;
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ForgotForm {
+    email: String,
+}
+
+#[derive(Serialize)]
+struct ForgotView<'a> {
+    form: &'a ForgotForm,
+    sent: bool,
+    errors: FieldErrors,
+}
+
+pub async fn forgot_form(_: Anyone, page: Page) -> AppResult<HttpResponse> {
+    let form = ForgotForm::default();
+    page.titled("recovery.forgot.title")
+        .render("auth/forgot", &ForgotView { form: &form, sent: false, errors: FieldErrors::default() })
+}
+
+pub async fn forgot(
+    _: Anyone,
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<ForgotForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    let email = form.email.trim().to_lowercase();
+    if !looks_like_email(&email) {
+        let mut errors = FieldErrors::default();
+        errors.add(page.lang, "email", "recovery.error.email");
+        let view = ForgotView { form: &form, sent: false, errors };
+        return page.titled("recovery.forgot.title").render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "auth/forgot",
+            &view,
+        );
+    }
+    let ctx = state.mail_context();
+    let queued = state
+        .db(move |c| {
+            crate::store::write_tx(c, |c| match users::find_by_email(c, &email)? {
+                Some(user) if user.active => invitations::reset(c, &ctx, &user),
+                _ => Ok(false),
+            })
+        })
+        .await?;
+    if queued {
+        state.wake_mail_worker();
+    }
+    // The same page either way: it must not tell whether the address has an account.
+    let view = ForgotView { form: &form, sent: true, errors: FieldErrors::default() };
+    page.titled("recovery.forgot.title").render("auth/forgot", &view)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SetPasswordForm {
+    new: String,
+    confirm: String,
+}
+
+#[derive(Serialize)]
+struct SetPasswordView {
+    action: String,
+    email: String,
+    errors: FieldErrors,
+}
+
+#[derive(Serialize)]
+struct InvalidLinkView {
+    message: String,
+}
+
+fn invalid_link(page: Page, state: TokenState) -> AppResult<HttpResponse> {
+    let (status, key) = match state {
+        TokenState::Expired => (StatusCode::GONE, "recovery.link.expired"),
+        TokenState::Used => (StatusCode::GONE, "recovery.link.used"),
+        _ => (StatusCode::NOT_FOUND, "recovery.link.unknown"),
+    };
+    let view = InvalidLinkView { message: page.t(key) };
+    page.titled("recovery.link.title").render_status(status, "auth/link_invalid", &view)
+}
+
+fn purpose_path(purpose: &'static str) -> &'static str {
+    if purpose == tokens::INVITE { "invite" } else { "password/reset" }
+}
+
+async fn show(page: Page, state: web::Data<AppState>, token: String, purpose: &'static str) -> AppResult<HttpResponse> {
+    let lookup = token.clone();
+    let (token_state, email) = state
+        .db(move |c| {
+            let s = tokens::check(c, &lookup, purpose)?;
+            let email = match s {
+                TokenState::Valid { user_id, .. } => users::find(c, user_id)?.email,
+                _ => String::new(),
+            };
+            Ok((s, email))
+        })
+        .await?;
+    if !matches!(token_state, TokenState::Valid { .. }) {
+        return invalid_link(page, token_state);
+    }
+    let view = SetPasswordView {
+        action: format!("/{}/{token}", purpose_path(purpose)),
+        email,
+        errors: FieldErrors::default(),
+    };
+    page.titled(title_key(purpose)).render("auth/set_password", &view)
+}
+
+fn title_key(purpose: &str) -> &'static str {
+    if purpose == tokens::INVITE { "recovery.invite.title" } else { "recovery.reset.title" }
+}
+
+async fn set(
+    page: Page,
+    state: web::Data<AppState>,
+    token: String,
+    purpose: &'static str,
+    form: SetPasswordForm,
+) -> AppResult<HttpResponse> {
+    let lookup = token.clone();
+    let (token_state, user) = state
+        .db(move |c| {
+            let s = tokens::check(c, &lookup, purpose)?;
+            let user = match s {
+                TokenState::Valid { user_id, .. } => Some(users::find(c, user_id)?),
+                _ => None,
+            };
+            Ok((s, user))
+        })
+        .await?;
+    let (TokenState::Valid { token_id, .. }, Some(user)) = (token_state, user) else {
+        return invalid_link(page, token_state);
+    };
+    let mut errors = FieldErrors::default();
+    if let Some(key) = password::policy_violation(&form.new, &user.email) {
+        errors.add(page.lang, "new", key);
+    } else if form.new != form.confirm {
+        errors.add(page.lang, "confirm", "password.error.mismatch");
+    }
+    if !errors.is_empty() {
+        let view = SetPasswordView { action: format!("/{}/{token}", purpose_path(purpose)), email: user.email, errors };
+        return page.titled(title_key(purpose)).render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "auth/set_password",
+            &view,
+        );
+    }
+    let new = form.new;
+    let hash = web::block(move || password::hash(&new)).await?;
+    let actor = Actor { user_id: Some(user.id), label: user.email.clone() };
+    let used = state
+        .db(move |c| {
+            crate::store::write_tx(c, |c| {
+                // Consumed in the same transaction as the change: of two submissions, one wins.
+                if !tokens::consume(c, token_id)? {
+                    return Ok(false);
+                }
+                users::set_password(c, &actor, user.id, &hash, false)?;
+                Ok(true)
+            })
+        })
+        .await?;
+    if !used {
+        return invalid_link(page, TokenState::Used);
+    }
+    page.flash("success", "recovery.password_set");
+    Ok(see_other("/login"))
+}
+
+pub async fn invite_form(
+    _: Anyone,
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    show(page, state, token.into_inner(), tokens::INVITE).await
+}
+
+pub async fn invite_set(
+    _: Anyone,
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<SetPasswordForm>,
+) -> AppResult<HttpResponse> {
+    set(page, state, token.into_inner(), tokens::INVITE, form.into_inner()).await
+}
+
+pub async fn reset_form(
+    _: Anyone,
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    show(page, state, token.into_inner(), tokens::RESET).await
+}
+
+pub async fn reset_set(
+    _: Anyone,
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<SetPasswordForm>,
+) -> AppResult<HttpResponse> {
+    set(page, state, token.into_inner(), tokens::RESET, form.into_inner()).await
+}

@@ -1,0 +1,115 @@
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+use boiduong::store::programs;
+
+fn ntvd_id(app: &TestApp) -> i64 {
+    programs::all(&mut app.conn()).unwrap().into_iter().find(|p| p.code == "NTVD").unwrap().id
+}
+
+/// The edit form's current values, as a browser would submit them.
+fn form_of(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    let mut conn = app.conn();
+    let p = programs::find(&mut conn, id).unwrap();
+    let lessons = programs::lessons_of(&mut conn, id).unwrap();
+    let mut f: Vec<(String, String)> = vec![
+        ("name".into(), p.name),
+        ("short_name".into(), p.short_name),
+        ("max_absence_ratio".into(), "0.20".into()),
+        ("pass_mark".into(), "5.0".into()),
+        ("band_excellent".into(), "9.0".into()),
+        ("band_good".into(), "8.0".into()),
+        ("band_fair".into(), "7.0".into()),
+        ("band_average".into(), "5.0".into()),
+        ("resits_allowed".into(), "1".into()),
+        ("certificate_validity_months".into(), "60".into()),
+        ("default_sessions".into(), "10".into()),
+        ("certificate_wording".into(), p.certificate_wording),
+    ];
+    for (i, l) in lessons.iter().enumerate() {
+        f.push((format!("lesson_id_{i}"), l.id.to_string()));
+        f.push((format!("lesson_title_{i}"), l.title.clone()));
+        f.push((format!("lesson_required_{i}"), "on".into()));
+    }
+    f
+}
+
+async fn post(browser: &Browser, path: &str, fields: &[(String, String)]) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    browser.post(path, &pairs).await
+}
+
+#[tokio::test]
+async fn programs_are_seeded_with_official_lessons_and_default_rules() {
+    let app = spawn_app().await;
+    let staff = app.login(STAFF).await;
+    let (status, body) = staff.page("/programs").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = main_text(&body);
+    assert!(text.contains("Lớp bồi dưỡng nhận thức về Đảng"));
+    assert!(text.contains("Lớp bồi dưỡng lý luận chính trị dành cho đảng viên mới"));
+    let id = ntvd_id(&app);
+    let (_, body) = staff.page(&format!("/programs/{id}")).await;
+    let text = main_text(&body);
+    assert!(text.contains("Khái quát lịch sử Đảng Cộng sản Việt Nam"), "{text}");
+    assert!(text.contains("Phấn đấu trở thành đảng viên Đảng Cộng sản Việt Nam"));
+    assert!(text.contains("0.20") && text.contains("60 tháng") && text.contains("từ 9.0 điểm"), "{text}");
+    assert!(!body.contains(&format!("/programs/{id}/edit")), "staff cannot edit");
+    let (status, _) = staff.page(&format!("/programs/{id}/edit")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn admin_edits_rules_and_lessons() {
+    let app = spawn_app().await;
+    let admin = app.login(ADMIN).await;
+    let id = ntvd_id(&app);
+    let mut form = form_of(&app, id);
+    let lesson_count = programs::lessons_of(&mut app.conn(), id).unwrap().len();
+    form.retain(|(k, _)| k != "max_absence_ratio" && k != "certificate_validity_months");
+    form.push(("max_absence_ratio".into(), "0,25".into()));
+    form.push(("certificate_validity_months".into(), "48".into()));
+    form.push((format!("lesson_id_{lesson_count}"), String::new()));
+    form.push((format!("lesson_title_{lesson_count}"), "Lịch sử Đảng bộ tỉnh Đắk Lắk".into()));
+    form.push(("lesson_remove_0".into(), "on".into()));
+    let res = post(&admin, &format!("/programs/{id}"), &form).await;
+    assert_redirect(&res, &format!("/programs/{id}"));
+
+    let mut conn = app.conn();
+    let program = programs::find(&mut conn, id).unwrap();
+    assert_eq!(program.max_absence_permille, 250);
+    assert_eq!(program.certificate_validity_months, Some(48));
+    let lessons = programs::lessons_of(&mut conn, id).unwrap();
+    assert_eq!(lessons.len(), lesson_count, "one removed, one added");
+    assert!(!lessons.iter().any(|l| l.title == "Khái quát lịch sử Đảng Cộng sản Việt Nam"));
+    assert_eq!(lessons.last().unwrap().title, "Lịch sử Đảng bộ tỉnh Đắk Lắk");
+    assert!(!lessons.last().unwrap().required);
+
+    let (_, body) = admin.page(&format!("/audit?entity=program&id={id}")).await;
+    assert!(main_text(&body).contains("Lịch sử Đảng bộ tỉnh Đắk Lắk"), "the change is in the audit log");
+}
+
+#[tokio::test]
+async fn inconsistent_rules_are_refused_and_nothing_changes() {
+    let app = spawn_app().await;
+    let admin = app.login(ADMIN).await;
+    let id = ntvd_id(&app);
+    let before = programs::find(&mut app.conn(), id).unwrap();
+    for (field, value, message) in [
+        ("band_good", "9.5", "Ngưỡng xếp loại phải giảm dần"),
+        ("max_absence_ratio", "1,5", "Tỷ lệ vắng tối đa phải từ 0 đến 1"),
+        ("pass_mark", "abc", "Điểm phải từ 0 đến 10"),
+        ("certificate_validity_months", "-3", "Thời hạn giấy chứng nhận"),
+        ("name", "", "Trường bắt buộc"),
+    ] {
+        let mut form = form_of(&app, id);
+        form.retain(|(k, _)| k != field);
+        form.push((field.into(), value.into()));
+        let res = post(&admin, &format!("/programs/{id}"), &form).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(message), "{field}: expected «{message}»");
+        assert!(body.contains(&format!("value=\"{value}\"")) || value.is_empty(), "typed value kept for {field}");
+    }
+    assert_eq!(programs::find(&mut app.conn(), id).unwrap(), before);
+}
