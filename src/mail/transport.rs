@@ -64,7 +64,7 @@ impl Transport {
             .port(port)
             .tls(tls)
             .timeout(Some(Duration::from_secs(30)))
-            .pool_config(PoolConfig::new().max_size(4));
+            .pool_config(PoolConfig::new().max_size(super::worker::CONCURRENCY as u32));
         if let (Some(user), Some(password)) = (&config.smtp_user, &config.smtp_password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::{StreamExt, stream};
 use tokio::sync::Notify;
 
 use super::transport::DeliveryError;
@@ -41,6 +42,18 @@ async fn blocking<T: Send + 'static>(
     .await?
 }
 
+/// Messages in flight at once. An SMTP client waits for the server's answer to each command, so
+/// one connection sends a few dozen messages a second; several connections (from the transport's
+/// pool) send in parallel.
+pub const CONCURRENCY: usize = 8;
+
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    Sent,
+    Retried,
+    Failed,
+}
+
 /// Sends every row due now, once. Returns what happened to them.
 pub async fn send_due(pool: &Pool, mailer: &Mailer) -> anyhow::Result<Report> {
     let mut report = Report::default();
@@ -49,8 +62,13 @@ pub async fn send_due(pool: &Pool, mailer: &Mailer) -> anyhow::Result<Report> {
         if rows.is_empty() {
             return Ok(report);
         }
-        for row in rows {
-            deliver(pool, mailer, row, &mut report).await?;
+        let mut outcomes = stream::iter(rows).map(|row| deliver(pool, mailer, row)).buffer_unordered(CONCURRENCY);
+        while let Some(outcome) = outcomes.next().await {
+            match outcome? {
+                Outcome::Sent => report.sent += 1,
+                Outcome::Retried => report.retried += 1,
+                Outcome::Failed => report.failed += 1,
+            }
         }
     }
 }
@@ -68,7 +86,7 @@ fn complete_data(
     Ok(data)
 }
 
-async fn deliver(pool: &Pool, mailer: &Mailer, row: OutboxRow, report: &mut Report) -> anyhow::Result<()> {
+async fn deliver(pool: &Pool, mailer: &Mailer, row: OutboxRow) -> anyhow::Result<Outcome> {
     let (for_data, public_url) = (row.clone(), mailer.public_url.clone());
     let data = blocking(pool, move |c| Ok(complete_data(c, &for_data, &public_url))).await?;
     let outcome = match data.and_then(|data| mailer.build(&row, &data)) {
@@ -79,21 +97,20 @@ async fn deliver(pool: &Pool, mailer: &Mailer, row: OutboxRow, report: &mut Repo
     match outcome {
         Ok(answer) => {
             blocking(pool, move |c| outbox::mark_sent(c, id, &answer)).await?;
-            report.sent += 1;
+            Ok(Outcome::Sent)
         }
         Err(e) if e.permanent || row.attempts >= mailer.policy.max_attempts => {
             tracing::warn!(outbox_id = id, attempts = row.attempts, "email failed: {}", e.answer);
             blocking(pool, move |c| outbox::mark_failed(c, id, &e.answer)).await?;
-            report.failed += 1;
+            Ok(Outcome::Failed)
         }
         Err(e) => {
             let next = dates::now() + mailer.policy.delay(row.attempts);
             tracing::info!(outbox_id = id, attempts = row.attempts, "email will be retried: {}", e.answer);
             blocking(pool, move |c| outbox::mark_retry(c, id, &e.answer, next)).await?;
-            report.retried += 1;
+            Ok(Outcome::Retried)
         }
     }
-    Ok(())
 }
 
 /// Runs inside the server: sends what is due, then waits for a wake-up (a handler queued a

@@ -147,6 +147,8 @@ impl Drop for SmtpServer {
 
 fn serve(stream: TcpStream, handler: Collector) {
     let peer: IpAddr = stream.peer_addr().map(|a| a.ip()).unwrap_or([127, 0, 0, 1].into());
+    // Replies are small writes; without NODELAY each waits for the client's delayed ACK.
+    let _ = stream.set_nodelay(true);
     let mut writer = stream.try_clone().expect("stream clones");
     let mut reader = BufReader::new(stream);
     let mut session = SessionBuilder::new("smtp.test").build(peer, handler);
