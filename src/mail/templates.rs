@@ -65,3 +65,41 @@ impl EmailTemplates {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_data_is_escaped_in_html_only_and_the_subject_is_one_line() {
+        let templates = EmailTemplates::load().unwrap();
+        let data = json!({
+            "name": "<b>Hằng</b> & \"Hà\"",
+            "email": "a@b.vn",
+            "school": "Trường\r\nChính trị",
+            "link": "http://x/invite/abc",
+            "expires": "01/01/2027 00:00",
+        });
+        let r = templates.render("invite", "vi", &data).unwrap();
+        assert!(r.html.contains("&lt;b&gt;Hằng&lt;/b&gt; &amp;"), "{}", r.html);
+        assert!(!r.html.contains("<b>Hằng"));
+        assert!(r.text.contains("Kính gửi <b>Hằng</b> & \"Hà\","), "plain text is not HTML: {}", r.text);
+        assert!(!r.subject.contains('\n') && !r.subject.contains('\r'), "{}", r.subject);
+        assert!(r.subject.contains("Trường Chính trị"));
+    }
+
+    #[test]
+    fn every_template_has_its_three_parts_in_both_languages() {
+        let templates = EmailTemplates::load().unwrap();
+        let data = json!({ "name": "A", "email": "a@b.vn", "school": "S", "link": "L", "expires": "E" });
+        for name in ["invite", "reset"] {
+            for lang in ["vi", "en"] {
+                let r = templates.render(name, lang, &data).unwrap();
+                assert!(
+                    !r.subject.is_empty() && r.text.contains('L') && r.html.contains("href=\"L\""),
+                    "{name} {lang}"
+                );
+            }
+        }
+    }
+}

@@ -48,3 +48,44 @@ async fn the_first_admin_must_change_the_one_time_password() {
     let res = browser.login(ADMIN, one_time).await;
     assert_redirect(&res, "/account/password");
 }
+
+#[test]
+fn the_outbox_command_shows_counts_and_sends_what_is_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let outbox_dir = dir.path().join("outbox");
+    let pool = boiduong::db::connect(&url, 1).unwrap();
+    let email = boiduong::store::outbox::NewEmail {
+        key: "cli:1".into(),
+        to_email: "cron@example.vn".into(),
+        to_name: "Người nhận".into(),
+        user_id: None,
+        person_id: None,
+        template: "reset".into(),
+        language: "vi".into(),
+        data: serde_json::json!({ "name": "Người nhận", "email": "cron@example.vn", "school": "Trường", "link": "L", "expires": "E" }),
+        attachment: None,
+    };
+    boiduong::store::outbox::enqueue(&mut pool.get().unwrap(), &email, "test.vn").unwrap();
+    drop(pool);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_boiduong"))
+            .args(args)
+            .env("BOIDUONG_DATABASE_URL", &url)
+            .env("BOIDUONG_OUTBOX_DIR", &outbox_dir)
+            .env("BOIDUONG_LOG", "warn")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let counts = run(&["outbox"]);
+    assert!(counts.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["pending", "1"]), "{counts}");
+    let sent = run(&["outbox", "--send"]);
+    assert!(sent.contains("Đã gửi 1 thư"), "{sent}");
+    assert!(sent.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["sent", "1"]), "{sent}");
+    assert_eq!(std::fs::read_dir(&outbox_dir).unwrap().count(), 1, "one .eml file");
+    let again = run(&["outbox", "--send"]);
+    assert!(again.contains("Đã gửi 0 thư"), "{again}");
+}

@@ -5,12 +5,16 @@ use serde::Serialize;
 use super::forms::ProgramForm;
 use super::views::{ProgramDetail, ProgramSummary};
 use crate::domain::role::Role;
-use crate::store::programs;
+use crate::store::programs::{self, Lesson, Program};
 use crate::web::auth::extract::{AdminUser, ProgramReader};
 use crate::web::error::AppResult;
 use crate::web::forms::FieldErrors;
 use crate::web::render::{Page, see_other};
 use crate::web::state::AppState;
+
+async fn with_lessons(state: &AppState, id: i64) -> AppResult<(Program, Vec<Lesson>)> {
+    state.db(move |c| Ok((programs::find(c, id)?, programs::lessons_of(c, id)?))).await
+}
 
 #[derive(Serialize)]
 struct ListView {
@@ -45,7 +49,7 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let (program, lessons) = state.db(move |c| Ok((programs::find(c, id)?, programs::lessons_of(c, id)?))).await?;
+    let (program, lessons) = with_lessons(&state, id).await?;
     let title = program.name.clone();
     let view = ShowView { program: ProgramDetail::new(page.lang, program, lessons), can_edit: user.has(Role::Admin) };
     page.with_title(title).render("programs/show", &view)
@@ -66,7 +70,7 @@ pub async fn edit_form(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let (program, lessons) = state.db(move |c| Ok((programs::find(c, id)?, programs::lessons_of(c, id)?))).await?;
+    let (program, lessons) = with_lessons(&state, id).await?;
     let view = EditView {
         id,
         code: program.code.clone(),
@@ -84,7 +88,7 @@ pub async fn update(
     fields: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let (program, lessons) = state.db(move |c| Ok((programs::find(c, id)?, programs::lessons_of(c, id)?))).await?;
+    let (program, lessons) = with_lessons(&state, id).await?;
     let form = ProgramForm::from_fields(fields.into_inner());
     let existing: Vec<i64> = lessons.iter().map(|l| l.id).collect();
     match form.validate(page.lang, &existing) {
