@@ -373,3 +373,29 @@ async fn invitation_link_sets_the_first_password() {
     assert_redirect(&res, "/login");
     assert_eq!(app.anonymous().login("moi@example.vn", pw).await.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn smtp_credentials_are_used_and_a_refused_login_fails_the_message() {
+    let smtp = SmtpServer::start_with_account("daotao", "mat-khau-smtp");
+    let url = smtp.url();
+    let app = spawn_app_with(move |c| {
+        c.smtp_url = url;
+        c.mail_worker = false;
+        c.smtp_user = Some("daotao".into());
+        c.smtp_password = Some("mat-khau-smtp".into());
+    })
+    .await;
+    outbox::enqueue(&mut app.conn(), &plain_email(1, "co-tai-khoan@example.vn"), "test.vn").unwrap();
+    let report = worker::send_due(&app.pool, &mailer_for(&app)).await.unwrap();
+    assert_eq!(report.failed, 0, "{report:?}");
+    assert_eq!(smtp.received_to("co-tai-khoan@example.vn").len(), 1);
+    assert!(smtp.logins().contains(&("daotao".into(), "mat-khau-smtp".into())));
+
+    let mut wrong = app.config.clone();
+    wrong.smtp_password = Some("sai".into());
+    outbox::enqueue(&mut app.conn(), &plain_email(2, "khong-gui-duoc@example.vn"), "test.vn").unwrap();
+    let report = worker::send_due(&app.pool, &Mailer::from_config(&wrong).unwrap()).await.unwrap();
+    assert_eq!(report.failed, 1, "a refused login (535) is permanent: {report:?}");
+    assert!(row_of(&app, "test:2").last_answer.unwrap().contains("535"));
+    assert!(smtp.received_to("khong-gui-duoc@example.vn").is_empty());
+}

@@ -30,15 +30,28 @@ pub struct SmtpServer {
     pub port: u16,
     received: Arc<Mutex<Vec<Received>>>,
     running: Arc<AtomicBool>,
+    /// The (user, password) pairs clients authenticated with.
+    logins: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 #[derive(Clone)]
 struct Collector {
     received: Arc<Mutex<Vec<Received>>>,
     current: Option<Received>,
+    /// When set, AUTH PLAIN is offered (over plain text, for tests) and required.
+    account: Option<(String, String)>,
+    logins: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl Handler for Collector {
+    fn auth_plain(&mut self, _authorization_id: &str, user: &str, password: &str) -> Response {
+        self.logins.lock().unwrap().push((user.to_owned(), password.to_owned()));
+        match &self.account {
+            Some((u, p)) if u == user && p == password => mailin::response::AUTH_OK,
+            _ => mailin::response::INVALID_CREDENTIALS,
+        }
+    }
+
     fn rcpt(&mut self, to: &str) -> Response {
         if to.trim_start_matches('<').starts_with("tuchoi") { NO_MAILBOX } else { OK }
     }
@@ -65,12 +78,21 @@ impl Handler for Collector {
 
 impl SmtpServer {
     pub fn start() -> Self {
-        Self::listen(TcpListener::bind("127.0.0.1:0").expect("port 0 binds"))
+        Self::listen(TcpListener::bind("127.0.0.1:0").expect("port 0 binds"), None)
+    }
+
+    /// A server that requires AUTH PLAIN with this account.
+    pub fn start_with_account(user: &str, password: &str) -> Self {
+        Self::listen(TcpListener::bind("127.0.0.1:0").expect("port 0 binds"), Some((user.into(), password.into())))
+    }
+
+    pub fn logins(&self) -> Vec<(String, String)> {
+        self.logins.lock().unwrap().clone()
     }
 
     /// Starts on a given port (for "the server comes back" tests).
     pub fn start_on(port: u16) -> Self {
-        Self::listen(TcpListener::bind(("127.0.0.1", port)).expect("the port is free again"))
+        Self::listen(TcpListener::bind(("127.0.0.1", port)).expect("the port is free again"), None)
     }
 
     /// A port on which nothing listens (yet).
@@ -78,11 +100,13 @@ impl SmtpServer {
         TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
     }
 
-    fn listen(listener: TcpListener) -> Self {
+    fn listen(listener: TcpListener, account: Option<(String, String)>) -> Self {
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let running = Arc::new(AtomicBool::new(true));
-        let (collector, flag) = (Collector { received: received.clone(), current: None }, running.clone());
+        let logins = Arc::new(Mutex::new(Vec::new()));
+        let collector = Collector { received: received.clone(), current: None, account, logins: logins.clone() };
+        let flag = running.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if !flag.load(Ordering::SeqCst) {
@@ -93,7 +117,7 @@ impl SmtpServer {
                 std::thread::spawn(move || serve(stream, handler));
             }
         });
-        Self { port, received, running }
+        Self { port, received, running, logins }
     }
 
     /// Stops accepting connections and frees the port.
@@ -151,7 +175,11 @@ fn serve(stream: TcpStream, handler: Collector) {
     let _ = stream.set_nodelay(true);
     let mut writer = stream.try_clone().expect("stream clones");
     let mut reader = BufReader::new(stream);
-    let mut session = SessionBuilder::new("smtp.test").build(peer, handler);
+    let mut builder = SessionBuilder::new("smtp.test");
+    if handler.account.is_some() {
+        builder.enable_auth(mailin::AuthMechanism::Plain).insecure_enable_plaintext_auth();
+    }
+    let mut session = builder.build(peer, handler);
     if session.greeting().write_to(&mut writer).is_err() {
         return;
     }
