@@ -193,13 +193,19 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
             &people::PeopleQuery {
                 org_unit_id: Some(unit_ids[SECRETARY_CELL]),
                 page: 1,
-                per_page: 8,
+                per_page: 16,
                 ..Default::default()
             },
         )?;
-        for row in invited.items.iter().skip(1).take(4) {
+        let mut invited_count = 0;
+        for row in invited.items.iter().skip(1) {
             let person = people::find(conn, &crate::store::Scope::All, row.id)?;
-            invitations::invite_learner(conn, &mail, &actor, &person)?;
+            if invitations::invite_learner(conn, &mail, &actor, &person)?.is_some() {
+                invited_count += 1;
+            }
+            if invited_count == 4 {
+                break;
+            }
         }
         for (email, display_name, roles, secretary_units, person_id) in accounts {
             users::create(
