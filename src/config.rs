@@ -30,6 +30,9 @@ pub struct Config {
     pub login_max_failures_per_address: u32,
     /// How long a throttled account or address waits.
     pub login_lockout_minutes: u32,
+    /// Behind a reverse proxy, take the client's address from X-Forwarded-For (only set this
+    /// when the proxy overwrites that header; otherwise clients could choose their address).
+    pub trust_forwarded_for: bool,
     /// Log filter, e.g. `info` or `boiduong=debug`.
     pub log: String,
     /// Name of the sender of every email.
@@ -78,6 +81,7 @@ impl Default for Config {
             login_max_failures_per_account: 5,
             login_max_failures_per_address: 20,
             login_lockout_minutes: 15,
+            trust_forwarded_for: false,
             log: "info".into(),
             mail_from_name: "Trường Chính trị tỉnh".into(),
             mail_from_address: "no-reply@boiduong.local".into(),

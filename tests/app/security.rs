@@ -587,6 +587,57 @@ async fn an_address_is_throttled_across_accounts() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// A login attempt that says it comes through a proxy for `client`.
+async fn login_via_proxy(browser: &Browser, email: &str, password: &str, client: &str) -> StatusCode {
+    let token = browser.csrf().await;
+    let body = serde_urlencoded::to_string([("email", email), ("password", password), ("csrf_token", &token)]).unwrap();
+    browser
+        .client
+        .post(browser.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", client)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_address_is_counted_apart() {
+    let app = spawn_app_with(|c| {
+        c.login_max_failures_per_address = 3;
+        c.login_max_failures_per_account = 100;
+        c.trust_forwarded_for = true;
+    })
+    .await;
+    for email in [ADMIN, STAFF, LECTURER] {
+        assert_eq!(login_via_proxy(&app.anonymous(), email, "sai", "203.0.113.7").await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login_via_proxy(&app.anonymous(), LEARNER, DEMO_PASSWORD, "203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(login_via_proxy(&app.anonymous(), LEARNER, DEMO_PASSWORD, "203.0.113.8").await, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_the_forwarded_header_is_ignored() {
+    let app = spawn_app_with(|c| {
+        c.login_max_failures_per_address = 3;
+        c.login_max_failures_per_account = 100;
+    })
+    .await;
+    for (email, client) in [(ADMIN, "198.51.100.1"), (STAFF, "198.51.100.2"), (LECTURER, "198.51.100.3")] {
+        assert_eq!(login_via_proxy(&app.anonymous(), email, "sai", client).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login_via_proxy(&app.anonymous(), LEARNER, DEMO_PASSWORD, "198.51.100.4").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a made-up header does not escape the limit"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Friendly pages
 

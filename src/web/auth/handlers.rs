@@ -33,6 +33,15 @@ pub struct LoginQuery {
     logged_out: Option<String>,
 }
 
+/// The address login throttling counts: the peer, or behind a trusted proxy the client it names
+/// (otherwise every user behind the proxy would share one address and one limit).
+fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for && let Some(client) = req.connection_info().realip_remote_addr() {
+        return client.to_owned();
+    }
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+}
+
 /// Only local paths, so the login form cannot be used to send people elsewhere.
 fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
@@ -55,7 +64,7 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let address = client_address(&req, state.config.trust_forwarded_for);
     let refuse = |page: Page, status: StatusCode, message: String| {
         let view = LoginView { form: &form, error: Some(message), logged_out: false };
         page.titled("auth.login.title").render_status(status, "auth/login", &view)
