@@ -31,11 +31,10 @@ pub fn link_for(
         return Ok(());
     };
     let user_id = user_id.ok_or(crate::store::StoreError::NotFound)?;
-    let path = match purpose.as_str() {
-        tokens::INVITE => "invite",
-        tokens::RESET => "password/reset",
-        _ => return Err(crate::store::StoreError::NotFound),
-    };
+    if purpose != tokens::INVITE && purpose != tokens::RESET {
+        return Err(crate::store::StoreError::NotFound);
+    }
+    let path = tokens::link_path(&purpose);
     tokens::revoke_unused(conn, user_id, &purpose)?;
     let (token, expires) = tokens::create(conn, user_id, &purpose)?;
     data["link"] = json!(format!("{}/{path}/{token}", public_url.trim_end_matches('/')));
@@ -47,9 +46,6 @@ pub fn link_for(
 /// queues nothing.
 pub fn invite(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<bool> {
     let key = format!("invite:{}", user.id);
-    if outbox::find_by_key(conn, &key)?.is_some() {
-        return Ok(false);
-    }
     outbox::enqueue(conn, &email(ctx, user, key, tokens::INVITE), &ctx.message_id_domain)
 }
 
@@ -58,9 +54,6 @@ pub fn invite(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<
 pub fn reset(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<bool> {
     let now = dates::now();
     let key = format!("reset:{}:{}-{:03}-{:02}", user.id, now.year(), now.ordinal(), now.hour());
-    if outbox::find_by_key(conn, &key)?.is_some() {
-        return Ok(false);
-    }
     outbox::enqueue(conn, &email(ctx, user, key, tokens::RESET), &ctx.message_id_domain)
 }
 

@@ -77,6 +77,12 @@ where
     }
 }
 
+/// A LIKE pattern matching `text` anywhere, with LIKE's own characters escaped (use with
+/// `.escape('\\')`).
+pub fn contains_pattern(text: &str) -> String {
+    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
 /// Which people and org units a user may see: everything, or a set of org units (a
 /// secretary's units and their descendants).
 #[derive(Debug, Clone)]

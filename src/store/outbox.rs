@@ -260,7 +260,7 @@ pub fn list(conn: &mut DbConn, filter: &LedgerFilter, page: i64, per_page: i64) 
         }
         let recipient = filter.recipient.trim().to_lowercase();
         if !recipient.is_empty() {
-            let pattern = format!("%{}%", recipient.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let pattern = super::contains_pattern(&recipient);
             q = q.filter(
                 outbox::recipient_email
                     .like(pattern.clone())

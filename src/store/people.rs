@@ -116,7 +116,7 @@ pub fn list(conn: &mut DbConn, scope: &Scope, query: &PeopleQuery) -> StoreResul
             q = q.filter(people::org_unit_id.eq_any(ids.clone()));
         }
         for word in folded.split_whitespace() {
-            q = q.filter(people::search_text.like(format!("%{}%", escape_like(word))).escape('\\'));
+            q = q.filter(people::search_text.like(super::contains_pattern(word)).escape('\\'));
         }
         if let Some(status) = &query.status {
             q = q.filter(people::status.eq(status.clone()));
@@ -146,10 +146,6 @@ pub fn list(conn: &mut DbConn, scope: &Scope, query: &PeopleQuery) -> StoreResul
         ))
         .load(conn)?;
     Ok(Paged { items, total, page, per_page })
-}
-
-fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// A person, if the scope covers their cell; otherwise NotFound, so another unit's person
@@ -240,6 +236,15 @@ pub fn update(conn: &mut DbConn, actor: &Actor, scope: &Scope, id: i64, input: &
             .execute(conn)?;
         audit::record(conn, actor, "person", Some(id), "update", Some(&before), Some(input))
     })
+}
+
+/// People in scope per status, in one query.
+pub fn count_by_status(conn: &mut DbConn, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
+    let mut q = people::table.group_by(people::status).select((people::status, diesel::dsl::count_star())).into_boxed();
+    if let Scope::Units(ids) = scope {
+        q = q.filter(people::org_unit_id.eq_any(ids.clone()));
+    }
+    Ok(q.load(conn)?)
 }
 
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {

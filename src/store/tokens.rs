@@ -13,6 +13,11 @@ use crate::web::auth::token::random_token;
 pub const INVITE: &str = "invite";
 pub const RESET: &str = "reset";
 
+/// The path of the page that takes a token of this purpose ("/invite/{token}", …).
+pub fn link_path(purpose: &str) -> &'static str {
+    if purpose == INVITE { "invite" } else { "password/reset" }
+}
+
 pub fn lifetime(purpose: &str) -> Duration {
     if purpose == INVITE { Duration::days(7) } else { Duration::hours(2) }
 }

@@ -9,7 +9,7 @@ use super::render::{Page, see_other};
 use super::routes::Router;
 use super::state::AppState;
 use crate::domain::role::Role;
-use crate::store::{self, people::PeopleQuery};
+use crate::store;
 
 pub fn routes(r: &mut Router) {
     r.get("/", home);
@@ -67,14 +67,14 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
             }
             if v.is_admin || v.is_staff || v.is_secretary {
                 let scope = store::orgs::scope_for(c, &user)?;
-                let count = |c: &mut _, status: Option<&str>| {
-                    let q =
-                        PeopleQuery { status: status.map(str::to_owned), per_page: 1, page: 1, ..Default::default() };
-                    store::people::list(c, &scope, &q).map(|p| p.total)
-                };
-                v.people_in_scope = count(c, None)?;
-                v.candidates = count(c, Some("candidate"))?;
-                v.probationary = count(c, Some("probationary"))?;
+                for (status, n) in store::people::count_by_status(c, &scope)? {
+                    v.people_in_scope += n;
+                    match status.as_str() {
+                        "candidate" => v.candidates = n,
+                        "probationary" => v.probationary = n,
+                        _ => {}
+                    }
+                }
             }
             if v.is_secretary {
                 for id in &user.secretary_units {

@@ -23,6 +23,7 @@ use crate::i18n::{self, Lang};
 #[derive(RustEmbed)]
 #[folder = "templates/"]
 #[include = "*.hbs"]
+#[exclude = "email/*"]
 struct TemplateFiles;
 
 pub struct Templates {

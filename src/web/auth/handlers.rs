@@ -139,11 +139,7 @@ pub async fn change_password(
     if !web::block(move || password::verify(stored.as_deref(), &current)).await? {
         errors.add(page.lang, "current", "password.error.current_wrong");
     }
-    if let Some(key) = password::policy_violation(&form.new, &user.user.email) {
-        errors.add(page.lang, "new", key);
-    } else if form.new != form.confirm {
-        errors.add(page.lang, "confirm", "password.error.mismatch");
-    }
+    password::check_new(&mut errors, page.lang, &form.new, &form.confirm, &user.user.email);
     if !errors.is_empty() {
         return page.titled("password.title").render_status(
             StatusCode::UNPROCESSABLE_ENTITY,

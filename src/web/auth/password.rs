@@ -55,6 +55,21 @@ pub fn policy_violation(password: &str, email: &str) -> Option<&'static str> {
     None
 }
 
+/// Checks a new password and its confirmation, with a message on the field at fault.
+pub fn check_new(
+    errors: &mut crate::web::forms::FieldErrors,
+    lang: crate::i18n::Lang,
+    new: &str,
+    confirm: &str,
+    email: &str,
+) {
+    if let Some(key) = policy_violation(new, email) {
+        errors.add(lang, "new", key);
+    } else if new != confirm {
+        errors.add(lang, "confirm", "password.error.mismatch");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

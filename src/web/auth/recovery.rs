@@ -10,7 +10,7 @@ use super::password;
 use crate::mail::invitations;
 use crate::store::audit::Actor;
 use crate::store::tokens::{self, TokenState};
-use crate::store::users;
+use crate::store::users::{self, User};
 use crate::web::error::AppResult;
 use crate::web::forms::{FieldErrors, looks_like_email};
 use crate::web::render::{Page, see_other};
@@ -99,30 +99,31 @@ fn invalid_link(page: Page, state: TokenState) -> AppResult<HttpResponse> {
     page.titled("recovery.link.title").render_status(status, "auth/link_invalid", &view)
 }
 
-fn purpose_path(purpose: &'static str) -> &'static str {
-    if purpose == tokens::INVITE { "invite" } else { "password/reset" }
+/// The token's state and, when it is usable, its account.
+async fn lookup(state: &AppState, token: &str, purpose: &'static str) -> AppResult<(TokenState, Option<User>)> {
+    let token = token.to_owned();
+    state
+        .db(move |c| {
+            let s = tokens::check(c, &token, purpose)?;
+            let user = match s {
+                TokenState::Valid { user_id, .. } => Some(users::find(c, user_id)?),
+                _ => None,
+            };
+            Ok((s, user))
+        })
+        .await
+}
+
+fn action(purpose: &str, token: &str) -> String {
+    format!("/{}/{token}", tokens::link_path(purpose))
 }
 
 async fn show(page: Page, state: web::Data<AppState>, token: String, purpose: &'static str) -> AppResult<HttpResponse> {
-    let lookup = token.clone();
-    let (token_state, email) = state
-        .db(move |c| {
-            let s = tokens::check(c, &lookup, purpose)?;
-            let email = match s {
-                TokenState::Valid { user_id, .. } => users::find(c, user_id)?.email,
-                _ => String::new(),
-            };
-            Ok((s, email))
-        })
-        .await?;
-    if !matches!(token_state, TokenState::Valid { .. }) {
+    let (token_state, user) = lookup(&state, &token, purpose).await?;
+    let Some(user) = user else {
         return invalid_link(page, token_state);
-    }
-    let view = SetPasswordView {
-        action: format!("/{}/{token}", purpose_path(purpose)),
-        email,
-        errors: FieldErrors::default(),
     };
+    let view = SetPasswordView { action: action(purpose, &token), email: user.email, errors: FieldErrors::default() };
     page.titled(title_key(purpose)).render("auth/set_password", &view)
 }
 
@@ -137,28 +138,14 @@ async fn set(
     purpose: &'static str,
     form: SetPasswordForm,
 ) -> AppResult<HttpResponse> {
-    let lookup = token.clone();
-    let (token_state, user) = state
-        .db(move |c| {
-            let s = tokens::check(c, &lookup, purpose)?;
-            let user = match s {
-                TokenState::Valid { user_id, .. } => Some(users::find(c, user_id)?),
-                _ => None,
-            };
-            Ok((s, user))
-        })
-        .await?;
+    let (token_state, user) = lookup(&state, &token, purpose).await?;
     let (TokenState::Valid { token_id, .. }, Some(user)) = (token_state, user) else {
         return invalid_link(page, token_state);
     };
     let mut errors = FieldErrors::default();
-    if let Some(key) = password::policy_violation(&form.new, &user.email) {
-        errors.add(page.lang, "new", key);
-    } else if form.new != form.confirm {
-        errors.add(page.lang, "confirm", "password.error.mismatch");
-    }
+    password::check_new(&mut errors, page.lang, &form.new, &form.confirm, &user.email);
     if !errors.is_empty() {
-        let view = SetPasswordView { action: format!("/{}/{token}", purpose_path(purpose)), email: user.email, errors };
+        let view = SetPasswordView { action: action(purpose, &token), email: user.email, errors };
         return page.titled(title_key(purpose)).render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "auth/set_password",

@@ -91,12 +91,7 @@ pub async fn show(
 
 pub async fn new_form(user: PeopleUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let who = user.0.clone();
-    let cells = state
-        .db(move |c| {
-            let scope = scope_in(c, &who)?;
-            orgs::open_cells(c, &scope)
-        })
-        .await?;
+    let cells = state.db(move |c| allowed_for_new(c, &who)).await?.cells;
     let ids: Vec<i64> = cells.iter().map(|c| c.id).collect();
     render_form(page, StatusCode::OK, None, PersonForm::blank(&ids), FieldErrors::default(), &cells)
 }
@@ -109,21 +104,32 @@ pub async fn edit_form(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let who = user.0.clone();
-    let (person, cells) = state.db(move |c| person_and_cells(c, &who, id)).await?;
+    let (person, allowed) = state.db(move |c| person_and_allowed(c, &who, id)).await?;
     let form = PersonForm::from_person(&person);
-    render_form(page, StatusCode::OK, Some(&person), form, FieldErrors::default(), &cells)
+    render_form(page, StatusCode::OK, Some(&person), form, FieldErrors::default(), &allowed.cells)
 }
 
-/// The person (in scope) and the chi bộ they may be put in: the open ones in scope, and their
-/// own even if it has closed since, so saving other changes does not force a move.
-fn person_and_cells(c: &mut DbConn, who: &CurrentUser, id: i64) -> StoreResult<(Person, Vec<OrgUnit>)> {
+/// What a user may do on the form: the rows in their scope and the chi bộ they may choose.
+struct Allowed {
+    scope: Scope,
+    cells: Vec<OrgUnit>,
+}
+
+fn allowed_for_new(c: &mut DbConn, who: &CurrentUser) -> StoreResult<Allowed> {
     let scope = scope_in(c, who)?;
-    let person = people::find(c, &scope, id)?;
-    let mut cells = orgs::open_cells(c, &scope)?;
-    if !cells.iter().any(|u| u.id == person.org_unit_id) {
-        cells.push(orgs::find(c, person.org_unit_id)?);
+    let cells = orgs::open_cells(c, &scope)?;
+    Ok(Allowed { scope, cells })
+}
+
+/// The person and what may be chosen when editing them: their current chi bộ stays on offer even
+/// when it has closed.
+fn person_and_allowed(c: &mut DbConn, who: &CurrentUser, id: i64) -> StoreResult<(Person, Allowed)> {
+    let mut allowed = allowed_for_new(c, who)?;
+    let person = people::find(c, &allowed.scope, id)?;
+    if !allowed.cells.iter().any(|u| u.id == person.org_unit_id) {
+        allowed.cells.push(orgs::find(c, person.org_unit_id)?);
     }
-    Ok((person, cells))
+    Ok((person, allowed))
 }
 
 enum Outcome {
@@ -139,24 +145,24 @@ fn save(
     lang: Lang,
     who: &CurrentUser,
     form: &PersonForm,
-    cells: &[OrgUnit],
+    allowed: &Allowed,
     id: Option<i64>,
     mail: &MailContext,
 ) -> StoreResult<Outcome> {
-    let allowed: Vec<i64> = cells.iter().map(|u| u.id).collect();
-    let input = match form.validate(lang, &allowed, dates::today()) {
+    let cell_ids: Vec<i64> = allowed.cells.iter().map(|u| u.id).collect();
+    let input = match form.validate(lang, &cell_ids, dates::today()) {
         Ok(input) => input,
         Err(errors) => return Ok(Outcome::Invalid(errors)),
     };
-    let scope = scope_in(c, who)?;
+    let scope = &allowed.scope;
     let actor = who.actor();
     // A person with an email gets a learner account and its invitation in the same transaction.
     let result = write_tx(c, |c| {
         let id = match id {
-            None => people::create(c, &actor, &scope, &input)?,
-            Some(id) => people::update(c, &actor, &scope, id, &input).map(|()| id)?,
+            None => people::create(c, &actor, scope, &input)?,
+            Some(id) => people::update(c, &actor, scope, id, &input).map(|()| id)?,
         };
-        let person = people::find(c, &scope, id)?;
+        let person = people::find(c, scope, id)?;
         let invited = invitations::invite_learner(c, mail, &actor, &person)?.and(person.email);
         Ok((id, invited))
     });
@@ -182,16 +188,17 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let (lang, who, typed, mail) = (page.lang, user.0.clone(), form.clone(), state.mail_context());
-    let (outcome, cells) = state
+    let (outcome, allowed) = state
         .db(move |c| {
-            let scope = scope_in(c, &who)?;
-            let cells = orgs::open_cells(c, &scope)?;
-            Ok((save(c, lang, &who, &typed, &cells, None, &mail)?, cells))
+            let allowed = allowed_for_new(c, &who)?;
+            Ok((save(c, lang, &who, &typed, &allowed, None, &mail)?, allowed))
         })
         .await?;
     match outcome {
         Outcome::Saved(id, invited) => saved(&page, &state, id, invited),
-        Outcome::Invalid(errors) => render_form(page, StatusCode::UNPROCESSABLE_ENTITY, None, form, errors, &cells),
+        Outcome::Invalid(errors) => {
+            render_form(page, StatusCode::UNPROCESSABLE_ENTITY, None, form, errors, &allowed.cells)
+        }
     }
 }
 
@@ -205,16 +212,16 @@ pub async fn update(
     let id = path.into_inner();
     let form = form.into_inner();
     let (lang, who, typed, mail) = (page.lang, user.0.clone(), form.clone(), state.mail_context());
-    let (outcome, person, cells) = state
+    let (outcome, person, allowed) = state
         .db(move |c| {
-            let (person, cells) = person_and_cells(c, &who, id)?;
-            Ok((save(c, lang, &who, &typed, &cells, Some(id), &mail)?, person, cells))
+            let (person, allowed) = person_and_allowed(c, &who, id)?;
+            Ok((save(c, lang, &who, &typed, &allowed, Some(id), &mail)?, person, allowed))
         })
         .await?;
     match outcome {
         Outcome::Saved(id, invited) => saved(&page, &state, id, invited),
         Outcome::Invalid(errors) => {
-            render_form(page, StatusCode::UNPROCESSABLE_ENTITY, Some(&person), form, errors, &cells)
+            render_form(page, StatusCode::UNPROCESSABLE_ENTITY, Some(&person), form, errors, &allowed.cells)
         }
     }
 }
