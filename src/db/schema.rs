@@ -105,6 +105,8 @@ diesel::table! {
         position -> Integer,
         title -> Text,
         required -> Bool,
+        periods -> Integer,
+        kind -> Text,
     }
 }
 
@@ -135,19 +137,6 @@ diesel::joinable!(org_unit_names -> org_units (org_unit_id));
 diesel::joinable!(secretary_units -> org_units (org_unit_id));
 diesel::joinable!(people -> org_units (org_unit_id));
 diesel::joinable!(lessons -> programs (program_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    user_roles,
-    org_units,
-    org_unit_names,
-    secretary_units,
-    people,
-    programs,
-    lessons,
-    audit_events,
-    settings,
-);
 
 diesel::table! {
     outbox (id) {
@@ -186,3 +175,262 @@ diesel::table! {
 }
 
 diesel::joinable!(account_tokens -> users (user_id));
+
+// Classes and schedules (migration 2026-11-30-000001_classes). Session times are wall-clock
+// times in Asia/Ho_Chi_Minh; other timestamps are UTC.
+
+diesel::table! {
+    venues (id) {
+        id -> BigInt,
+        name -> Text,
+        address -> Text,
+        place -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rooms (id) {
+        id -> BigInt,
+        venue_id -> BigInt,
+        name -> Text,
+        capacity -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    guest_speakers (id) {
+        id -> BigInt,
+        name -> Text,
+        title -> Text,
+        organisation -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    holidays (day) {
+        day -> Date,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    issuers (id) {
+        id -> BigInt,
+        kind -> Text,
+        superior_name -> Text,
+        name -> Text,
+        org_unit_id -> Nullable<BigInt>,
+        place -> Text,
+        signer_delegation -> Text,
+        signer_title -> Text,
+        signer_name -> Text,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    classes (id) {
+        id -> BigInt,
+        program_id -> BigInt,
+        year -> Integer,
+        ordinal -> Integer,
+        issuer_id -> BigInt,
+        co_org_unit_id -> Nullable<BigInt>,
+        venue_id -> BigInt,
+        first_day -> Date,
+        last_day -> Date,
+        capacity -> Integer,
+        opening_decision_no -> Text,
+        opening_decision_date -> Nullable<Date>,
+        results_decision_no -> Text,
+        results_decision_date -> Nullable<Date>,
+        signer_delegation -> Text,
+        signer_title -> Text,
+        signer_name -> Text,
+        status -> Text,
+        results_locked_at -> Nullable<Timestamp>,
+        results_locked_by -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    class_sessions (id) {
+        id -> BigInt,
+        class_id -> BigInt,
+        seq -> Integer,
+        lesson_id -> Nullable<BigInt>,
+        title -> Text,
+        periods -> Integer,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        room_id -> Nullable<BigInt>,
+        lecturer_user_id -> Nullable<BigInt>,
+        guest_speaker_id -> Nullable<BigInt>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> BigInt,
+        class_id -> BigInt,
+        person_id -> BigInt,
+        status -> Text,
+        source -> Text,
+        nominated_by -> Nullable<BigInt>,
+        nominated_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+        enrolled_on -> Nullable<Date>,
+        withdrawn_on -> Nullable<Date>,
+        confirmed_by -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+        confirmation_note -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        kind -> Text,
+        subject_id -> BigInt,
+        token -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+// Attendance and results (migration 2026-11-30-000002_attendance_results).
+
+diesel::table! {
+    attendance (id) {
+        id -> BigInt,
+        enrolment_id -> BigInt,
+        session_id -> BigInt,
+        status -> Text,
+        reason -> Nullable<Text>,
+        made_up_session_id -> Nullable<BigInt>,
+        source -> Text,
+        marked_by -> Nullable<BigInt>,
+        marked_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    assessments (id) {
+        id -> BigInt,
+        enrolment_id -> BigInt,
+        attempt -> Integer,
+        previous_id -> Nullable<BigInt>,
+        outcome -> Text,
+        score_tenths -> Nullable<Integer>,
+        entered_by -> Nullable<BigInt>,
+        entered_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+// Certificates (migration 2026-11-30-000003_certificates).
+
+diesel::table! {
+    certificate_registers (issuer_id, year) {
+        issuer_id -> BigInt,
+        year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> BigInt,
+        issuer_id -> BigInt,
+        year -> Integer,
+        number -> Integer,
+        code -> Text,
+        enrolment_id -> BigInt,
+        person_id -> BigInt,
+        class_id -> BigInt,
+        program_id -> BigInt,
+        issued_on -> Date,
+        expires_on -> Nullable<Date>,
+        status -> Text,
+        revoked_on -> Nullable<Date>,
+        revoked_reason -> Nullable<Text>,
+        reissue_of_id -> Nullable<BigInt>,
+        reissue_reason -> Nullable<Text>,
+        superseded_by_id -> Nullable<BigInt>,
+        snapshot_json -> Text,
+        pdf -> Binary,
+        sha256 -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate_verifications (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        certificate_id -> Nullable<BigInt>,
+        address_hash -> Text,
+        found -> Bool,
+    }
+}
+
+diesel::joinable!(rooms -> venues (venue_id));
+diesel::joinable!(classes -> programs (program_id));
+diesel::joinable!(classes -> issuers (issuer_id));
+diesel::joinable!(classes -> venues (venue_id));
+diesel::joinable!(class_sessions -> classes (class_id));
+diesel::joinable!(class_sessions -> rooms (room_id));
+diesel::joinable!(class_sessions -> guest_speakers (guest_speaker_id));
+diesel::joinable!(enrolments -> classes (class_id));
+diesel::joinable!(enrolments -> people (person_id));
+diesel::joinable!(attendance -> enrolments (enrolment_id));
+diesel::joinable!(assessments -> enrolments (enrolment_id));
+diesel::joinable!(certificates -> issuers (issuer_id));
+diesel::joinable!(certificates -> people (person_id));
+
+// One list for every table: the macro makes each pair joinable in queries, and a table
+// listed in two invocations would give conflicting impls.
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    user_roles,
+    org_units,
+    org_unit_names,
+    secretary_units,
+    audit_events,
+    settings,
+    account_tokens,
+    venues,
+    rooms,
+    guest_speakers,
+    holidays,
+    issuers,
+    classes,
+    class_sessions,
+    enrolments,
+    calendar_feeds,
+    attendance,
+    assessments,
+    certificate_registers,
+    certificates,
+    certificate_verifications,
+    programs,
+    lessons,
+    people,
+    outbox,
+);

@@ -133,7 +133,50 @@ pub struct SeedProgram {
     pub validity_months: Option<i32>,
     pub default_sessions: i32,
     pub wording: &'static str,
-    pub lessons: &'static [&'static str],
+    pub lessons: &'static [SeedLesson],
+}
+
+/// What a program teaches, in order: its lessons ("bài") and the activities that also take
+/// sessions (discussion, field trip, review, the essay and closing), each with its periods.
+pub struct SeedLesson {
+    pub title: &'static str,
+    pub periods: i32,
+    pub kind: LessonKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LessonKind {
+    /// A lesson of the curriculum ("Bài 1"): required, numbered.
+    Lesson,
+    /// An activity of the course that is not a lesson: discussion, field trip, review, essay.
+    Activity,
+}
+
+impl LessonKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            LessonKind::Lesson => "lesson",
+            LessonKind::Activity => "activity",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "lesson" => Some(LessonKind::Lesson),
+            "activity" => Some(LessonKind::Activity),
+            _ => None,
+        }
+    }
+}
+
+/// Periods (tiết) in one half-day session: 07:30–11:00 holds five 40-minute periods with breaks.
+pub const PERIODS_PER_SESSION: i32 = 5;
+
+const fn lesson(title: &'static str, periods: i32) -> SeedLesson {
+    SeedLesson { title, periods, kind: LessonKind::Lesson }
+}
+
+const fn activity(title: &'static str, periods: i32) -> SeedLesson {
+    SeedLesson { title, periods, kind: LessonKind::Activity }
 }
 
 /// The two programs with the official lesson titles (Hướng dẫn 61-HD/BTGTW; the 2025 new-member
@@ -146,12 +189,17 @@ pub const SEED_PROGRAMS: [SeedProgram; 2] = [
         validity_months: Some(60),
         default_sessions: 10,
         wording: "Đã hoàn thành chương trình bồi dưỡng nhận thức về Đảng",
+        // 61-HD/BTGTW: 50 periods, 10 half-day sessions, 5 days.
         lessons: &[
-            "Khái quát lịch sử Đảng Cộng sản Việt Nam",
-            "Cương lĩnh xây dựng đất nước trong thời kỳ quá độ lên chủ nghĩa xã hội",
-            "Những nội dung cơ bản của Điều lệ Đảng Cộng sản Việt Nam",
-            "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
-            "Phấn đấu trở thành đảng viên Đảng Cộng sản Việt Nam",
+            lesson("Khái quát lịch sử Đảng Cộng sản Việt Nam", 5),
+            lesson("Cương lĩnh xây dựng đất nước trong thời kỳ quá độ lên chủ nghĩa xã hội", 10),
+            lesson("Những nội dung cơ bản của Điều lệ Đảng Cộng sản Việt Nam", 5),
+            lesson("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh", 5),
+            lesson("Phấn đấu trở thành đảng viên Đảng Cộng sản Việt Nam", 5),
+            activity("Thảo luận", 5),
+            activity("Tham quan thực tế hoặc chuyên đề bổ sung", 5),
+            activity("Ôn tập, giải đáp", 5),
+            activity("Viết thu hoạch, bế giảng", 5),
         ],
     },
     SeedProgram {
@@ -159,19 +207,33 @@ pub const SEED_PROGRAMS: [SeedProgram; 2] = [
         name: "Lớp bồi dưỡng lý luận chính trị dành cho đảng viên mới",
         short_name: "Đảng viên mới",
         validity_months: None,
-        default_sessions: 16,
+        default_sessions: 11,
         wording: "Đã hoàn thành chương trình bồi dưỡng lý luận chính trị dành cho đảng viên mới",
+        // No official length was found; 2025 classes ran 5-7 days. Ten lessons, then the essay.
         lessons: &[
-            "Chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh - nền tảng tư tưởng, kim chỉ nam cho hành động của Đảng và cách mạng Việt Nam",
-            "Độc lập dân tộc gắn liền với chủ nghĩa xã hội và con đường đi lên chủ nghĩa xã hội ở Việt Nam",
-            "Phát huy sức mạnh đại đoàn kết toàn dân tộc, dân chủ xã hội chủ nghĩa, xây dựng và hoàn thiện Nhà nước pháp quyền xã hội chủ nghĩa",
-            "Đường lối phát triển kinh tế - xã hội của Đảng",
-            "Phát triển giáo dục và đào tạo, khoa học và công nghệ; xây dựng và phát triển văn hóa, con người Việt Nam; bảo vệ môi trường và quản lý phát triển xã hội",
-            "Tăng cường quốc phòng - an ninh, bảo vệ vững chắc Tổ quốc, giữ vững môi trường hòa bình, bảo đảm ổn định chính trị, trật tự an toàn xã hội",
-            "Chủ động và tích cực hội nhập quốc tế",
-            "Nguyên tắc tổ chức hoạt động của Đảng và công tác xây dựng Đảng ở cơ sở",
-            "Tăng cường xây dựng, chỉnh đốn Đảng",
-            "Phấn đấu rèn luyện để xứng đáng là đảng viên Đảng Cộng sản Việt Nam",
+            lesson(
+                "Chủ nghĩa Mác - Lênin, tư tưởng Hồ Chí Minh - nền tảng tư tưởng, kim chỉ nam cho hành động của Đảng và cách mạng Việt Nam",
+                5,
+            ),
+            lesson("Độc lập dân tộc gắn liền với chủ nghĩa xã hội và con đường đi lên chủ nghĩa xã hội ở Việt Nam", 5),
+            lesson(
+                "Phát huy sức mạnh đại đoàn kết toàn dân tộc, dân chủ xã hội chủ nghĩa, xây dựng và hoàn thiện Nhà nước pháp quyền xã hội chủ nghĩa",
+                5,
+            ),
+            lesson("Đường lối phát triển kinh tế - xã hội của Đảng", 5),
+            lesson(
+                "Phát triển giáo dục và đào tạo, khoa học và công nghệ; xây dựng và phát triển văn hóa, con người Việt Nam; bảo vệ môi trường và quản lý phát triển xã hội",
+                5,
+            ),
+            lesson(
+                "Tăng cường quốc phòng - an ninh, bảo vệ vững chắc Tổ quốc, giữ vững môi trường hòa bình, bảo đảm ổn định chính trị, trật tự an toàn xã hội",
+                5,
+            ),
+            lesson("Chủ động và tích cực hội nhập quốc tế", 5),
+            lesson("Nguyên tắc tổ chức hoạt động của Đảng và công tác xây dựng Đảng ở cơ sở", 5),
+            lesson("Tăng cường xây dựng, chỉnh đốn Đảng", 5),
+            lesson("Phấn đấu rèn luyện để xứng đáng là đảng viên Đảng Cộng sản Việt Nam", 5),
+            activity("Viết thu hoạch, bế giảng", 5),
         ],
     },
 ];
@@ -220,8 +282,12 @@ mod tests {
 
     #[test]
     fn seeds_have_the_official_lesson_counts() {
-        assert_eq!(SEED_PROGRAMS[0].lessons.len(), 5);
-        assert_eq!(SEED_PROGRAMS[1].lessons.len(), 10);
+        let lessons = |p: &SeedProgram| p.lessons.iter().filter(|l| l.kind == LessonKind::Lesson).count();
+        let periods = |p: &SeedProgram| p.lessons.iter().map(|l| l.periods).sum::<i32>();
+        assert_eq!(lessons(&SEED_PROGRAMS[0]), 5);
+        assert_eq!(periods(&SEED_PROGRAMS[0]), 50, "the awareness course is 50 periods");
+        assert_eq!(SEED_PROGRAMS[0].lessons[1].periods, 10, "Bài 2 has 10 periods");
+        assert_eq!(lessons(&SEED_PROGRAMS[1]), 10);
         assert_eq!(SEED_PROGRAMS[0].validity_months, Some(60));
         assert_eq!(SEED_PROGRAMS[1].validity_months, None);
     }

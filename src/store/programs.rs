@@ -51,6 +51,10 @@ pub struct Lesson {
     pub position: i32,
     pub title: String,
     pub required: bool,
+    /// Length in periods (tiết); a session holds `domain::program::PERIODS_PER_SESSION`.
+    pub periods: i32,
+    /// "lesson" or "activity" (`domain::program::LessonKind`).
+    pub kind: String,
 }
 
 /// Inserts the two programs with their official lessons when they are missing. Safe to run at
@@ -83,13 +87,15 @@ pub fn seed(conn: &mut DbConn) -> StoreResult<()> {
                 ))
                 .returning(programs::id)
                 .get_result(conn)?;
-            for (i, title) in seed.lessons.iter().enumerate() {
+            for (i, lesson) in seed.lessons.iter().enumerate() {
                 diesel::insert_into(lessons::table)
                     .values((
                         lessons::program_id.eq(id),
                         lessons::position.eq(i as i32 + 1),
-                        lessons::title.eq(*title),
+                        lessons::title.eq(lesson.title),
                         lessons::required.eq(true),
+                        lessons::periods.eq(lesson.periods),
+                        lessons::kind.eq(lesson.kind.code()),
                     ))
                     .execute(conn)?;
             }
@@ -110,7 +116,7 @@ pub fn lessons_of(conn: &mut DbConn, program_id: i64) -> StoreResult<Vec<Lesson>
     Ok(lessons::table
         .filter(lessons::program_id.eq(program_id))
         .order((lessons::position, lessons::id))
-        .select((lessons::id, lessons::position, lessons::title, lessons::required))
+        .select((lessons::id, lessons::position, lessons::title, lessons::required, lessons::periods, lessons::kind))
         .load(conn)?)
 }
 

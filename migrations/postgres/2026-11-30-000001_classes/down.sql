@@ -1,0 +1,1 @@
+DROP TABLE calendar_feeds; DROP TABLE enrolments; DROP TABLE class_sessions; DROP TABLE classes; DROP TABLE issuers; DROP TABLE holidays; DROP TABLE guest_speakers; DROP TABLE rooms; DROP TABLE venues; ALTER TABLE lessons DROP COLUMN kind; ALTER TABLE lessons DROP COLUMN periods;
