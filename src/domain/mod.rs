@@ -1,10 +1,16 @@
 //! Pure rules of the school, with no I/O: names and collation, citizen IDs, roles, the org
-//! tree's kinds, people's statuses, program rules and dates. Everything here is unit-tested.
+//! tree's kinds, people's statuses, program rules, dates, classes and their session plans and
+//! clashes, attendance and eligibility, results, certificates. Everything here is unit-tested.
 
+pub mod attendance;
+pub mod certificate;
 pub mod citizen_id;
+pub mod class;
 pub mod dates;
 pub mod names;
 pub mod org;
 pub mod person;
 pub mod program;
+pub mod results;
 pub mod role;
+pub mod schedule;
