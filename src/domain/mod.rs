@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod citizen_id;
 pub mod class;
 pub mod dates;
+pub mod enrolment;
 pub mod names;
 pub mod org;
 pub mod person;

@@ -2,13 +2,17 @@
 //! state and are called from `web::block` (never across an `.await`).
 
 pub mod audit;
+pub mod classes;
+pub mod issuers;
 pub mod orgs;
 pub mod outbox;
 pub mod people;
 pub mod programs;
+pub mod sessions;
 pub mod settings;
 pub mod tokens;
 pub mod users;
+pub mod venues;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
