@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod i18n;
 pub mod mail;
 pub mod startup;
