@@ -2,3 +2,4 @@
 //! spreadsheets). Pure writers over plain data; the web layer serves them.
 
 pub mod ical;
+pub mod xlsx;
