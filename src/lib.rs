@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod i18n;
+pub mod import;
 pub mod mail;
 pub mod startup;
 pub mod store;
