@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod mail;
+pub mod render;
 pub mod startup;
 pub mod store;
 pub mod web;

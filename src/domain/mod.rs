@@ -1,6 +1,8 @@
 //! Pure rules of the school, with no I/O: names and collation, citizen IDs, roles, the org
-//! tree's kinds, people's statuses, program rules and dates. Everything here is unit-tested.
+//! tree's kinds, people's statuses, program rules, dates, how emails address people and how
+//! the school names itself. Everything here is unit-tested.
 
+pub mod addressing;
 pub mod citizen_id;
 pub mod dates;
 pub mod names;
@@ -8,3 +10,4 @@ pub mod org;
 pub mod person;
 pub mod program;
 pub mod role;
+pub mod school;
