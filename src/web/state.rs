@@ -8,12 +8,12 @@ use actix_web::web;
 
 use super::auth::throttle::Throttle;
 use super::error::{AppError, AppResult};
-use crate::render::Templates;
 use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::mail::invitations::MailContext;
+use crate::render::Templates;
 use crate::store::settings::SchoolSettings;
 use crate::store::{StoreError, StoreResult};
 
