@@ -118,6 +118,24 @@ mod tests {
         assert!(text.has("invite/subject") && text.has("invite/text") && !text.has("invite/html"));
     }
 
+    /// `{{> pager pager}}` gives the partial the pager as its context; its messages still
+    /// follow the page's language.
+    #[test]
+    fn the_pager_partial_speaks_the_page_language() {
+        let mut t = Templates::new(Escape::Html, false);
+        t.add("list", "{{> pager pager}}", None).unwrap();
+        let source = embedded().find(|(n, _)| n == "partials/pager").unwrap().1;
+        t.add("partials/pager", &source, Some("pager")).unwrap();
+        let data = serde_json::json!({
+            "page": { "lang": "en" },
+            "pager": { "total": 120, "page": 2, "pages": 3, "prev": "/mail", "next": "/mail?page=3" },
+        });
+        let html = t.render("list", &data).unwrap();
+        assert!(html.contains("Page 2 of 3") && html.contains("aria-label=\"Pages\""), "{html}");
+        assert!(html.contains("<a href=\"/mail\" rel=\"prev\">Previous page</a>"), "{html}");
+        assert!(html.contains("<a href=\"/mail?page&#x3D;3\" rel=\"next\">Next page</a>"), "{html}");
+    }
+
     #[test]
     fn escaping_follows_the_part() {
         let data = serde_json::json!({ "page": { "lang": "vi" }, "name": "<b>A</b>" });
