@@ -32,11 +32,7 @@ pub fn prepare(pool: &Pool, config: &Config, demo: bool) -> anyhow::Result<Prepa
             Some(p) => (p.clone(), false),
             None => (token::random_password(), true),
         };
-        let mail = crate::mail::invitations::MailContext {
-            public_url: config.public_url.clone(),
-            school: String::new(),
-            message_id_domain: crate::mail::message_id_domain(config),
-        };
+        let mail = crate::mail::invitations::MailContext::for_config(config);
         crate::demo::load(&mut conn, &password, &mail)?;
         return Ok(Prepared::Demo { password, generated });
     }

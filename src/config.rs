@@ -35,7 +35,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Log filter, e.g. `info` or `boiduong=debug`.
     pub log: String,
-    /// Name of the sender of every email.
+    /// Name of the sender of every email; empty (the default) takes the school's name, with its
+    /// province, from the settings when each message is sent.
     pub mail_from_name: String,
     /// Address of the sender of every email.
     pub mail_from_address: String,
@@ -43,8 +44,12 @@ pub struct Config {
     pub outbox_dir: String,
     /// `smtp://host:port`, `smtps://host:port`; empty writes .eml files to `outbox_dir`.
     pub smtp_url: String,
-    /// Require STARTTLS on smtp:// (otherwise used when the server offers it).
+    /// Require STARTTLS on smtp:// (otherwise used when the server offers it). It is always
+    /// required when an SMTP user is set, so that the password never travels in the clear.
     pub smtp_require_tls: bool,
+    /// A PEM file with the certificate authority of the SMTP server, when a school's own mail
+    /// server has one; trusted in addition to the usual public authorities.
+    pub smtp_ca_file: String,
     /// Seconds before the first retry of a failed message; each later retry waits twice as long.
     pub mail_retry_base_seconds: u64,
     /// Longest wait between two retries.
@@ -83,11 +88,12 @@ impl Default for Config {
             login_lockout_minutes: 15,
             trust_forwarded_for: false,
             log: "info".into(),
-            mail_from_name: "Trường Chính trị tỉnh".into(),
+            mail_from_name: String::new(),
             mail_from_address: "no-reply@boiduong.local".into(),
             outbox_dir: "data/outbox".into(),
             smtp_url: String::new(),
             smtp_require_tls: false,
+            smtp_ca_file: String::new(),
             mail_retry_base_seconds: 15,
             mail_retry_max_seconds: 3600,
             mail_max_attempts: 8,

@@ -100,6 +100,8 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
                 province: PROVINCE.into(),
                 signer_title: "KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG".into(),
                 signer_name: "Trần Văn Thành".into(),
+                office_phone: "0262 3852 555".into(),
+                office_address: "Số 1 Lê Duẩn, phường Buôn Ma Thuột, tỉnh Đắk Lắk".into(),
             },
         )?;
         let founded = date(2025, 7, 1);
@@ -186,7 +188,6 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         ];
         // A few learners of the secretary's cell are invited by email, so the outbox and the
         // delivery ledger have something to show (the worker sends them at start).
-        let mail = MailContext { school: format!("Trường Chính trị tỉnh {PROVINCE}"), ..mail.clone() };
         let invited = people::list(
             conn,
             &crate::store::Scope::All,
@@ -200,7 +201,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         let mut invited_count = 0;
         for row in invited.items.iter().skip(1) {
             let person = people::find(conn, &crate::store::Scope::All, row.id)?;
-            if invitations::invite_learner(conn, &mail, &actor, &person)?.is_some() {
+            if invitations::invite_learner(conn, mail, &actor, &person)?.is_some() {
                 invited_count += 1;
             }
             if invited_count == 4 {

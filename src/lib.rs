@@ -1,5 +1,5 @@
 //! Boiduong: courses, attendance, results and certificates for a provincial political school.
-//! See README.md for how to run it and ../DESIGN notes in the module docs for how it is built.
+//! See README.md for how to run it and ARCHITECTURE.md for how it is built.
 
 pub mod bootstrap;
 pub mod cli;
@@ -11,6 +11,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod mail;
+pub mod render;
 pub mod startup;
 pub mod store;
 pub mod web;

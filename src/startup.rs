@@ -18,10 +18,10 @@ use tokio::sync::Notify;
 use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::mail::{Mailer, worker};
+use crate::render::Templates;
 use crate::web::auth::csrf;
 use crate::web::error::AppError;
 use crate::web::middleware;
-use crate::web::render::Templates;
 use crate::web::state::AppState;
 
 pub struct Application {
@@ -46,7 +46,7 @@ impl Application {
             let mut conn = pool.get()?;
             crate::store::settings::load(&mut conn)?
         };
-        let templates = Arc::new(Templates::load()?);
+        let templates = Arc::new(Templates::pages()?);
         let key = session_key(&config);
         let secure = config.secure_cookies();
         let workers = match config.workers {

@@ -159,6 +159,7 @@ diesel::table! {
         last_answer -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        worker -> Nullable<Text>,
     }
 }
 

@@ -1,7 +1,9 @@
 //! Pure rules of the school, with no I/O: names and collation, citizen IDs, roles, the org
-//! tree's kinds, people's statuses, program rules, dates, classes and their session plans and
-//! clashes, attendance and eligibility, results, certificates. Everything here is unit-tested.
+//! tree's kinds, people's statuses, program rules, dates, how emails address people and how
+//! the school names itself, classes and their session plans and clashes, attendance and
+//! eligibility, results, certificates. Everything here is unit-tested.
 
+pub mod addressing;
 pub mod attendance;
 pub mod certificate;
 pub mod citizen_id;
@@ -15,3 +17,4 @@ pub mod program;
 pub mod results;
 pub mod role;
 pub mod schedule;
+pub mod school;

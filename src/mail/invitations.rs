@@ -11,12 +11,17 @@ use crate::store::outbox::{self, NewEmail};
 use crate::store::users::User;
 use crate::store::{StoreResult, tokens};
 
-/// What the links and the wording need to know about the installation.
+/// What queueing a message needs to know about the installation. The school's name, its
+/// contact and the links are filled in when the message is sent, so they are never stale.
 #[derive(Debug, Clone)]
 pub struct MailContext {
-    pub public_url: String,
-    pub school: String,
     pub message_id_domain: String,
+}
+
+impl MailContext {
+    pub fn for_config(config: &crate::config::Config) -> Self {
+        Self { message_id_domain: super::message_id_domain(config) }
+    }
 }
 
 /// Fills in the account link of a message about to be sent: a new token (older unused ones of
@@ -46,7 +51,7 @@ pub fn link_for(
 /// queues nothing.
 pub fn invite(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<bool> {
     let key = format!("invite:{}", user.id);
-    outbox::enqueue(conn, &email(ctx, user, key, tokens::INVITE), &ctx.message_id_domain)
+    outbox::enqueue(conn, &email(user, key, tokens::INVITE), &ctx.message_id_domain)
 }
 
 /// Queues a password-reset link. At most one per account per hour: a repeated request within
@@ -54,13 +59,13 @@ pub fn invite(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<
 pub fn reset(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<bool> {
     let now = dates::now();
     let key = format!("reset:{}:{}-{:03}-{:02}", user.id, now.year(), now.ordinal(), now.hour());
-    outbox::enqueue(conn, &email(ctx, user, key, tokens::RESET), &ctx.message_id_domain)
+    outbox::enqueue(conn, &email(user, key, tokens::RESET), &ctx.message_id_domain)
 }
 
 /// The field of an email's data that asks for an account link of this purpose at send time.
 const LINK_FIELD: &str = "account_link";
 
-fn email(ctx: &MailContext, user: &User, key: String, purpose: &str) -> NewEmail {
+fn email(user: &User, key: String, purpose: &str) -> NewEmail {
     NewEmail {
         key,
         to_email: user.email.clone(),
@@ -72,7 +77,6 @@ fn email(ctx: &MailContext, user: &User, key: String, purpose: &str) -> NewEmail
         data: json!({
             "name": user.display_name,
             "email": user.email,
-            "school": ctx.school,
             LINK_FIELD: purpose,
         }),
         attachment: None,

@@ -1,27 +1,38 @@
 //! Email: the outbox worker that sends what `store::outbox` queued, the transports (SMTP, or
-//! .eml files when no SMTP server is configured) and the email templates.
+//! .eml files when no SMTP server is configured) and the email templates (rendered by
+//! `crate::render`). It knows nothing of the web layer; handlers queue messages through
+//! `invitations` and wake the worker.
 
 pub mod invitations;
 pub mod templates;
 pub mod transport;
 pub mod worker;
 
+use lettre::Address as EmailAddress;
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 
 use crate::config::Config;
+use crate::domain::addressing::Address;
 use crate::store::outbox::OutboxRow;
-use templates::EmailTemplates;
+use templates::{EmailTemplates, Letterhead};
 use transport::{DeliveryError, Transport};
 
 /// Everything needed to turn an outbox row into a sent message.
 pub struct Mailer {
     pub transport: Transport,
     pub templates: EmailTemplates,
-    pub from: Mailbox,
+    /// The sender's address; its display name is `from_name`, or the school's name.
+    pub from_address: EmailAddress,
+    /// BOIDUONG_MAIL_FROM_NAME when set; otherwise each message is signed with the school's
+    /// name from the settings as they are when it is sent.
+    pub from_name: Option<String>,
     pub policy: RetryPolicy,
     pub public_url: String,
+    /// Names this worker in the rows it claims, so an operator (and a test) can tell which of
+    /// several instances sent a message.
+    pub worker_id: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -42,28 +53,44 @@ impl RetryPolicy {
 
 impl Mailer {
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
-        let from: Mailbox = format!("{} <{}>", config.mail_from_name, config.mail_from_address)
+        let from_address: EmailAddress = config
+            .mail_from_address
             .parse()
             .map_err(|e| anyhow::anyhow!("Cấu hình không hợp lệ: BOIDUONG_MAIL_FROM_ADDRESS ({e})"))?;
+        let from_name = Some(config.mail_from_name.trim().to_owned()).filter(|n| !n.is_empty());
         Ok(Self {
             transport: Transport::from_config(config)?,
             templates: EmailTemplates::load()?,
-            from,
+            from_address,
+            from_name,
             policy: RetryPolicy {
                 base_seconds: config.mail_retry_base_seconds,
                 max_seconds: config.mail_retry_max_seconds,
                 max_attempts: config.mail_max_attempts,
             },
             public_url: config.public_url.clone(),
+            worker_id: worker_id(),
         })
     }
 
-    /// Builds the message of a row from its completed data (see `worker::complete_data`):
-    /// rendered templates, the stable Message-ID, a plain-text and an HTML part.
-    pub fn build(&self, row: &OutboxRow, data: &serde_json::Value) -> Result<Message, DeliveryError> {
+    /// The sender: the configured name, or the school's.
+    pub fn from(&self, letterhead: &Letterhead) -> Mailbox {
+        let name = self.from_name.clone().unwrap_or_else(|| letterhead.school.clone());
+        Mailbox::new(Some(name), self.from_address.clone())
+    }
+
+    /// Builds the message of a row from its completed data (see `worker::prepare`): rendered
+    /// templates, the stable Message-ID, a plain-text and an HTML part.
+    pub fn build(
+        &self,
+        row: &OutboxRow,
+        data: &serde_json::Value,
+        letterhead: &Letterhead,
+        address: Address,
+    ) -> Result<Message, DeliveryError> {
         let rendered = self
             .templates
-            .render(&row.template, &row.language, data)
+            .render(&row.template, &row.language, data, letterhead, address)
             .map_err(|e| DeliveryError::permanent(format!("mẫu thư {}: {e}", row.template)))?;
         let to: Mailbox = format!("{} <{}>", row.recipient_name.replace(['<', '>', '"'], ""), row.recipient_email)
             .parse()
@@ -74,7 +101,7 @@ impl Mailer {
             return Err(DeliveryError::permanent("loại tệp đính kèm chưa được hỗ trợ".into()));
         }
         Message::builder()
-            .from(self.from.clone())
+            .from(self.from(letterhead))
             .to(to)
             .subject(rendered.subject)
             .message_id(Some(row.message_id.clone()))
@@ -92,6 +119,17 @@ pub fn message_id_domain(config: &Config) -> String {
     config.mail_from_address.rsplit('@').next().unwrap_or("boiduong.local").to_owned()
 }
 
+/// A name for one worker: the process and a number within it (two mailers in one process, as
+/// in tests, differ), with a random part so that instances on different machines differ too.
+fn worker_id() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let mut random = [0u8; 3];
+    getrandom::fill(&mut random).expect("the OS random source is available");
+    let random: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{random}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +142,24 @@ mod tests {
         assert_eq!(p.delay(3).whole_seconds(), 60);
         assert_eq!(p.delay(4).whole_seconds(), 100);
         assert_eq!(p.delay(60).whole_seconds(), 100);
+    }
+
+    /// A runtime, because the SMTP connection pool starts its cleaning task when it is built.
+    #[tokio::test]
+    async fn the_sender_is_the_school_unless_configured() {
+        let letterhead = Letterhead {
+            school: "Trường Chính trị tỉnh Đắk Lắk".into(),
+            office_phone: String::new(),
+            office_address: String::new(),
+        };
+        // An SMTP URL, so that building the mailer writes no outbox folder (nothing connects yet).
+        let config = Config { smtp_url: "smtp://127.0.0.1:2525".into(), ..Config::default() };
+        let mailer = Mailer::from_config(&config).unwrap();
+        let from = mailer.from(&letterhead);
+        assert_eq!(from.name.as_deref(), Some("Trường Chính trị tỉnh Đắk Lắk"));
+        assert_eq!(from.email.to_string(), "no-reply@boiduong.local");
+        let named = Mailer::from_config(&Config { mail_from_name: "Phòng Đào tạo".into(), ..config }).unwrap();
+        assert_eq!(named.from(&letterhead).name.as_deref(), Some("Phòng Đào tạo"));
+        assert_ne!(mailer.worker_id, named.worker_id, "every mailer has its own name");
     }
 }

@@ -1,6 +1,7 @@
 //! The outbox worker: claims due rows, sends them, and records the outcome — sent only after
 //! the server accepted the message, retried with a growing delay for anything but a permanent
-//! rejection, failed with the server's answer kept once the attempts run out.
+//! rejection, failed with the server's answer kept once the attempts run out. Each batch reads
+//! the school's settings afresh, so a message is signed as the school is named when it leaves.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,11 +9,15 @@ use std::time::Duration;
 use futures_util::{StreamExt, stream};
 use tokio::sync::Notify;
 
+use super::templates::Letterhead;
 use super::transport::DeliveryError;
 use super::{Mailer, invitations};
 use crate::db::Pool;
+use crate::domain::addressing::Address;
 use crate::domain::dates;
+use crate::domain::person::Status;
 use crate::store::outbox::{self, OutboxRow};
+use crate::store::{Scope, StoreError, people, settings, users};
 
 /// Rows claimed at a time.
 const BATCH: i64 = 50;
@@ -58,11 +63,19 @@ enum Outcome {
 pub async fn send_due(pool: &Pool, mailer: &Mailer) -> anyhow::Result<Report> {
     let mut report = Report::default();
     loop {
-        let rows = blocking(pool, |c| outbox::claim_due(c, BATCH)).await?;
-        if rows.is_empty() {
+        let worker = mailer.worker_id.clone();
+        let (rows, school) = blocking(pool, move |c| {
+            let rows = outbox::claim_due(c, BATCH, &worker)?;
+            let school = if rows.is_empty() { None } else { Some(settings::load(c)?) };
+            Ok((rows, school))
+        })
+        .await?;
+        let Some(school) = school else {
             return Ok(report);
-        }
-        let mut outcomes = stream::iter(rows).map(|row| deliver(pool, mailer, row)).buffer_unordered(CONCURRENCY);
+        };
+        let letterhead = Letterhead::from_settings(&school);
+        let mut outcomes =
+            stream::iter(rows).map(|row| deliver(pool, mailer, &letterhead, row)).buffer_unordered(CONCURRENCY);
         while let Some(outcome) = outcomes.next().await {
             match outcome? {
                 Outcome::Sent => report.sent += 1,
@@ -73,23 +86,41 @@ pub async fn send_due(pool: &Pool, mailer: &Mailer) -> anyhow::Result<Report> {
     }
 }
 
-/// The row's data with what is made at send time (account links) filled in.
-fn complete_data(
+/// What is made at send time: the row's data with its account link filled in, and how the
+/// message addresses its reader.
+fn prepare(
     conn: &mut crate::db::DbConn,
     row: &OutboxRow,
     public_url: &str,
-) -> Result<serde_json::Value, DeliveryError> {
+) -> Result<(serde_json::Value, Address), DeliveryError> {
     let mut data: serde_json::Value =
         serde_json::from_str(&row.data_json).map_err(|e| DeliveryError::permanent(format!("dữ liệu thư hỏng: {e}")))?;
     invitations::link_for(conn, public_url, row.user_id, &mut data)
         .map_err(|e| DeliveryError::transient(format!("không tạo được liên kết: {e}")))?;
-    Ok(data)
+    let address =
+        address_of(conn, row).map_err(|e| DeliveryError::transient(format!("không đọc được người nhận: {e}")))?;
+    Ok((data, address))
 }
 
-async fn deliver(pool: &Pool, mailer: &Mailer, row: OutboxRow) -> anyhow::Result<Outcome> {
+/// The recipient's form of address from what is known of them now: their person record's
+/// status, else their account's roles (see `domain::addressing`).
+fn address_of(conn: &mut crate::db::DbConn, row: &OutboxRow) -> crate::store::StoreResult<Address> {
+    let status = match row.person_id.map(|id| people::find(conn, &Scope::All, id)) {
+        Some(Ok(person)) => Status::parse(&person.status),
+        Some(Err(StoreError::NotFound)) | None => None,
+        Some(Err(e)) => return Err(e),
+    };
+    let roles = match row.user_id {
+        Some(id) => users::roles_of(conn, id)?,
+        None => Vec::new(),
+    };
+    Ok(Address::for_recipient(status, &roles))
+}
+
+async fn deliver(pool: &Pool, mailer: &Mailer, letterhead: &Letterhead, row: OutboxRow) -> anyhow::Result<Outcome> {
     let (for_data, public_url) = (row.clone(), mailer.public_url.clone());
-    let data = blocking(pool, move |c| Ok(complete_data(c, &for_data, &public_url))).await?;
-    let outcome = match data.and_then(|data| mailer.build(&row, &data)) {
+    let prepared = blocking(pool, move |c| Ok(prepare(c, &for_data, &public_url))).await?;
+    let outcome = match prepared.and_then(|(data, address)| mailer.build(&row, &data, letterhead, address)) {
         Ok(message) => mailer.transport.send(message).await,
         Err(e) => Err(e),
     };
@@ -116,7 +147,7 @@ async fn deliver(pool: &Pool, mailer: &Mailer, row: OutboxRow) -> anyhow::Result
 /// Runs inside the server: sends what is due, then waits for a wake-up (a handler queued a
 /// message) or the poll interval, whichever comes first.
 pub fn spawn(pool: Pool, mailer: Arc<Mailer>, poll: Duration, wakeup: Arc<Notify>) -> tokio::task::JoinHandle<()> {
-    tracing::info!("mail worker started ({})", mailer.transport.describe());
+    tracing::info!(worker = %mailer.worker_id, "mail worker started ({})", mailer.transport.describe());
     tokio::spawn(async move {
         loop {
             if let Err(e) = send_due(&pool, &mailer).await {

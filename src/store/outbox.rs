@@ -58,6 +58,8 @@ pub struct OutboxRow {
     pub last_answer: Option<String>,
     pub created_at: PrimitiveDateTime,
     pub sent_at: Option<PrimitiveDateTime>,
+    /// The worker that last claimed the row (see `mail::Mailer::worker_id`).
+    pub worker: Option<String>,
 }
 
 /// A Message-ID that depends only on the key: `<hash@domain>`.
@@ -105,8 +107,8 @@ pub fn enqueue(conn: &mut DbConn, email: &NewEmail, message_id_domain: &str) -> 
 }
 
 /// Claims up to `limit` rows that are due (pending and past their next attempt, or sending
-/// with an expired lease), marks them sending with a lease, and counts the attempt.
-pub fn claim_due(conn: &mut DbConn, limit: i64) -> StoreResult<Vec<OutboxRow>> {
+/// with an expired lease) for `worker`, marks them sending with a lease, and counts the attempt.
+pub fn claim_due(conn: &mut DbConn, limit: i64, worker: &str) -> StoreResult<Vec<OutboxRow>> {
     let now = dates::now();
     let lease_until = now + LEASE;
     let due = outbox::status
@@ -128,6 +130,7 @@ pub fn claim_due(conn: &mut DbConn, limit: i64) -> StoreResult<Vec<OutboxRow>> {
                     outbox::status.eq(SENDING),
                     outbox::locked_until.eq(lease_until),
                     outbox::attempts.eq(outbox::attempts + 1),
+                    outbox::worker.eq(worker),
                 ))
                 .execute(pg)?;
             Ok::<_, diesel::result::Error>(ids)
@@ -143,6 +146,7 @@ pub fn claim_due(conn: &mut DbConn, limit: i64) -> StoreResult<Vec<OutboxRow>> {
                         outbox::status.eq(SENDING),
                         outbox::locked_until.eq(lease_until),
                         outbox::attempts.eq(outbox::attempts + 1),
+                        outbox::worker.eq(worker),
                     ))
                     .execute(conn)?;
                 if updated == 1 {

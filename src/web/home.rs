@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::auth::extract::Anyone;
 use super::error::AppResult;
-use super::render::{Page, see_other};
+use super::page::{Page, see_other};
 use super::routes::Router;
 use super::state::AppState;
 use crate::domain::role::Role;

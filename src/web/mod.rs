@@ -1,5 +1,7 @@
 //! The web layer: one folder per feature, each with its routes, handlers, forms and view
-//! models; templates live in `templates/<feature>/`.
+//! models; templates live in `templates/<feature>/`. `page` is the page frame every handler
+//! renders into, `pager` the one pager of every list; the templates themselves are compiled by
+//! `crate::render`.
 
 pub mod accounts;
 pub mod assets;
@@ -12,6 +14,8 @@ pub mod home;
 pub mod mail;
 pub mod middleware;
 pub mod orgs;
+pub mod page;
+pub mod pager;
 pub mod people;
 pub mod programs;
 pub mod render;

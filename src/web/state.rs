@@ -8,12 +8,12 @@ use actix_web::web;
 
 use super::auth::throttle::Throttle;
 use super::error::{AppError, AppResult};
-use super::render::Templates;
 use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
 use crate::mail::invitations::MailContext;
+use crate::render::Templates;
 use crate::store::settings::SchoolSettings;
 use crate::store::{StoreError, StoreResult};
 
@@ -63,13 +63,9 @@ impl AppState {
         self.school.read().expect("settings lock").clone()
     }
 
-    /// What account emails need: links to this server, the school's name, the Message-ID domain.
+    /// What queueing an email needs (see `mail::invitations`).
     pub fn mail_context(&self) -> MailContext {
-        MailContext {
-            public_url: self.config.public_url.clone(),
-            school: self.school().school_name,
-            message_id_domain: crate::mail::message_id_domain(&self.config),
-        }
+        MailContext::for_config(&self.config)
     }
 
     /// Tells the mail worker there is something to send now.

@@ -283,3 +283,10 @@ pub fn main_text(html: &str) -> String {
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The target of the link with this rel (e.g. a pager's "prev" and "next"), as a path.
+pub fn link_with_rel(html: &str, rel: &str) -> Option<String> {
+    let end = html.find(&format!("\" rel=\"{rel}\""))?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&amp;", "&").replace("&#x3D;", "="))
+}

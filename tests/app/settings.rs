@@ -73,3 +73,35 @@ async fn only_admins_change_settings() {
     let saved = store::settings::load(&mut app.conn()).unwrap();
     assert_eq!(saved.school_name, "Trường Chính trị tỉnh Đắk Lắk");
 }
+
+#[tokio::test]
+async fn the_training_office_contact_is_checked_field_by_field_and_kept() {
+    let app = spawn_app().await;
+    let admin = app.login(ADMIN).await;
+    let (_, form) = admin.page("/settings").await;
+    assert!(form.contains("value=\"0262 3852 555\""), "the demo school's office phone is shown");
+    let typed = [
+        ("school_name", "Trường Chính trị tỉnh Đắk Lắk"),
+        ("province", "Đắk Lắk"),
+        ("signer_title", "HIỆU TRƯỞNG"),
+        ("office_phone", "0262 385 máy lẻ 5"),
+        ("office_address", "Số 10 Nguyễn Tất Thành, phường Buôn Ma Thuột"),
+    ];
+    let res = admin.post("/settings", &typed).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    let text = main_text(&body);
+    assert!(text.contains("Số điện thoại không hợp lệ") && text.contains("0262 3852 555"), "{text}");
+    assert!(body.contains("value=\"0262 385 máy lẻ 5\""), "the typed phone is kept");
+    assert!(body.contains("value=\"Số 10 Nguyễn Tất Thành, phường Buôn Ma Thuột\""), "and the address");
+    assert_eq!(store::settings::load(&mut app.conn()).unwrap().office_phone, "0262 3852 555", "nothing saved");
+
+    let mut fixed = typed;
+    fixed[3] = ("office_phone", "+84 262 3852 999");
+    assert_redirect(&admin.post("/settings", &fixed).await, "/settings");
+    let saved = store::settings::load(&mut app.conn()).unwrap();
+    assert_eq!(saved.office_phone, "+84 262 3852 999");
+    assert_eq!(saved.office_address, "Số 10 Nguyễn Tất Thành, phường Buôn Ma Thuột");
+    let (_, form) = admin.page("/settings").await;
+    assert!(form.contains("value=\"+84 262 3852 999\""));
+}

@@ -12,7 +12,7 @@ use crate::web::auth::{password, token};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::orgs::views::unit_options;
-use crate::web::render::{Page, see_other};
+use crate::web::page::{Page, see_other};
 use crate::web::state::AppState;
 
 pub async fn list(_: AdminUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {

@@ -8,7 +8,7 @@ use crate::i18n::{self, Lang};
 use crate::store::users;
 use crate::web::error::AppResult;
 use crate::web::forms::FieldErrors;
-use crate::web::render::{Page, see_other};
+use crate::web::page::{Page, see_other};
 use crate::web::state::AppState;
 
 #[derive(Debug, Default, Deserialize, Serialize)]

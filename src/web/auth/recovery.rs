@@ -13,7 +13,7 @@ use crate::store::tokens::{self, TokenState};
 use crate::store::users::{self, User};
 use crate::web::error::AppResult;
 use crate::web::forms::{FieldErrors, looks_like_email};
-use crate::web::render::{Page, see_other};
+use crate::web::page::{Page, see_other};
 use crate::web::state::AppState;
 
 #[derive(Debug, Default, Deserialize, Serialize)]

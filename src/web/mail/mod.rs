@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::extract::StaffUser;
 use super::error::AppResult;
-use super::render::{Page, see_other};
+use super::page::{Page, see_other};
+use super::pager::{ListLink, Pager};
 use super::routes::Router;
 use super::state::AppState;
 use crate::domain::dates;
@@ -62,11 +63,8 @@ struct LedgerView {
     templates: Vec<Choice>,
     recipient: String,
     person: String,
-    total: i64,
-    current_page: i64,
-    pages: i64,
-    previous: Option<String>,
-    next: Option<String>,
+    pager: Pager,
+    /// This page's address, where resending a message returns to.
     back: String,
 }
 
@@ -121,17 +119,11 @@ async fn list(
     let (result, counts) =
         state.db(move |c| Ok((outbox::list(c, &filter, number, PER_PAGE)?, outbox::counts(c)?))).await?;
     let lang = page.lang;
-    let query_string = |n: i64| {
-        let pairs = [
-            ("status", q.status.as_str()),
-            ("template", q.template.as_str()),
-            ("recipient", q.recipient.as_str()),
-            ("person", q.person.as_str()),
-            ("page", &n.to_string()),
-        ];
-        format!("/mail?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
-    };
-    let pages = result.pages();
+    let link = ListLink::new("/mail")
+        .filter("status", &q.status)
+        .filter("template", &q.template)
+        .filter("recipient", &q.recipient)
+        .filter("person", &q.person);
     let view = LedgerView {
         counts: counts
             .into_iter()
@@ -145,12 +137,8 @@ async fn list(
         templates: choices(lang, "mail.template", &TEMPLATES, &q.template),
         recipient: q.recipient.clone(),
         person: q.person.clone(),
-        total: result.total,
-        current_page: result.page,
-        pages,
-        previous: (result.page > 1).then(|| query_string(result.page - 1)),
-        next: (result.page < pages).then(|| query_string(result.page + 1)),
-        back: query_string(result.page),
+        pager: Pager::new(&result, |n| link.page(n)),
+        back: link.page(result.page),
         rows: result.items.into_iter().map(|r| row(lang, r)).collect(),
     };
     page.titled("mail.title").render("mail/list", &view)

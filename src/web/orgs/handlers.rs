@@ -9,7 +9,7 @@ use crate::store::{self, DbConn, StoreResult};
 use crate::web::auth::extract::StaffUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
-use crate::web::render::{Page, see_other};
+use crate::web::page::{Page, see_other};
 use crate::web::state::AppState;
 
 pub async fn tree(_: StaffUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {

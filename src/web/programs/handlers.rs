@@ -9,7 +9,7 @@ use crate::store::programs::{self, Lesson, Program};
 use crate::web::auth::extract::{AdminUser, ProgramReader};
 use crate::web::error::AppResult;
 use crate::web::forms::FieldErrors;
-use crate::web::render::{Page, see_other};
+use crate::web::page::{Page, see_other};
 use crate::web::state::AppState;
 
 async fn with_lessons(state: &AppState, id: i64) -> AppResult<(Program, Vec<Lesson>)> {

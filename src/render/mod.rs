@@ -1,0 +1,149 @@
+//! Templates and the helpers they share, below both the web pages and the emails: `web` renders
+//! pages with it, `mail` renders messages with it, and neither reaches into the other.
+//!
+//! Templates are compiled into the binary (rust-embed) and registered once at start. A template's
+//! name is its path under `templates/` without `.hbs` ("people/list", "email/invite/html").
+
+pub mod helpers;
+
+use std::borrow::Cow;
+
+use handlebars::Handlebars;
+use rust_embed::RustEmbed;
+use serde::Serialize;
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+#[include = "*.hbs"]
+struct TemplateFiles;
+
+/// What the registry escapes values with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// HTML pages and the HTML part of emails.
+    Html,
+    /// Subjects and plain-text email parts, which are not HTML.
+    Nothing,
+}
+
+/// A set of compiled templates with the shared helpers.
+pub struct Templates {
+    registry: Handlebars<'static>,
+}
+
+impl Templates {
+    fn new(escape: Escape, strict: bool) -> Self {
+        crate::i18n::check();
+        let mut registry = Handlebars::new();
+        registry.set_dev_mode(false);
+        registry.set_strict_mode(strict);
+        if escape == Escape::Nothing {
+            registry.register_escape_fn(handlebars::no_escape);
+        }
+        helpers::register(&mut registry);
+        Self { registry }
+    }
+
+    fn add(&mut self, name: &str, source: &str, partial: Option<&str>) -> anyhow::Result<()> {
+        self.registry.register_template_string(name, source).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
+        if let Some(partial) = partial {
+            self.registry.register_partial(partial, source).map_err(|e| anyhow::anyhow!("partial {partial}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The page templates: everything under `templates/` but `email/`. The layout and the files
+    /// in `partials/` are also partials, named without the folder (`{{#> layout}}`,
+    /// `{{> pager pager}}`). Lenient: a view model may leave optional fields out.
+    pub fn pages() -> anyhow::Result<Self> {
+        let mut templates = Self::new(Escape::Html, false);
+        for (name, source) in embedded().filter(|(name, _)| !name.starts_with("email/")) {
+            let partial = if name == "layout" { Some("layout") } else { name.strip_prefix("partials/") };
+            templates.add(&name, &source, partial)?;
+        }
+        Ok(templates)
+    }
+
+    /// The email templates of one kind of part, named without the `email/` folder: the HTML
+    /// parts (`<name>/html` and `layout_html`) or the plain-text parts and subjects
+    /// (`<name>/text`, `<name>/subject` and `layout_text`). The layouts are also partials.
+    /// Strict: a field missing from a message's data is an error, not a blank in a sent email.
+    pub fn emails(escape: Escape) -> anyhow::Result<Self> {
+        let mut templates = Self::new(escape, true);
+        for (name, source) in embedded() {
+            let Some(name) = name.strip_prefix("email/") else { continue };
+            let is_html = name.ends_with("html");
+            if is_html != (escape == Escape::Html) {
+                continue;
+            }
+            let partial = name.starts_with("layout_").then_some(name);
+            templates.add(name, &source, partial)?;
+        }
+        Ok(templates)
+    }
+
+    pub fn render<T: Serialize>(&self, name: &str, data: &T) -> anyhow::Result<String> {
+        self.registry.render(name, data).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.registry.has_template(name)
+    }
+}
+
+/// Every embedded template as (name, source).
+fn embedded() -> impl Iterator<Item = (String, Cow<'static, str>)> {
+    TemplateFiles::iter().map(|file| {
+        let content = TemplateFiles::get(&file).expect("listed file exists");
+        let source = match content.data {
+            Cow::Borrowed(bytes) => Cow::Borrowed(std::str::from_utf8(bytes).expect("templates are UTF-8")),
+            Cow::Owned(bytes) => Cow::Owned(String::from_utf8(bytes).expect("templates are UTF-8")),
+        };
+        (file.trim_end_matches(".hbs").to_owned(), source)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_and_emails_load_apart() {
+        let pages = Templates::pages().unwrap();
+        assert!(pages.has("layout") && pages.has("mail/list") && pages.has("partials/pager"));
+        assert!(!pages.has("email/invite/html"), "page templates do not load the emails");
+        let html = Templates::emails(Escape::Html).unwrap();
+        assert!(html.has("invite/html") && html.has("layout_html") && !html.has("invite/text"));
+        let text = Templates::emails(Escape::Nothing).unwrap();
+        assert!(text.has("invite/subject") && text.has("invite/text") && !text.has("invite/html"));
+    }
+
+    /// `{{> pager pager}}` gives the partial the pager as its context; its messages still
+    /// follow the page's language.
+    #[test]
+    fn the_pager_partial_speaks_the_page_language() {
+        let mut t = Templates::new(Escape::Html, false);
+        t.add("list", "{{> pager pager}}", None).unwrap();
+        let source = embedded().find(|(n, _)| n == "partials/pager").unwrap().1;
+        t.add("partials/pager", &source, Some("pager")).unwrap();
+        let data = serde_json::json!({
+            "page": { "lang": "en" },
+            "pager": { "total": 120, "page": 2, "pages": 3, "prev": "/mail", "next": "/mail?page=3" },
+        });
+        let html = t.render("list", &data).unwrap();
+        assert!(html.contains("Page 2 of 3") && html.contains("aria-label=\"Pages\""), "{html}");
+        assert!(html.contains("<a href=\"/mail\" rel=\"prev\">Previous page</a>"), "{html}");
+        assert!(html.contains("<a href=\"/mail?page&#x3D;3\" rel=\"next\">Next page</a>"), "{html}");
+    }
+
+    #[test]
+    fn escaping_follows_the_part() {
+        let data = serde_json::json!({ "page": { "lang": "vi" }, "name": "<b>A</b>" });
+        let mut html = Templates::new(Escape::Html, true);
+        html.add("x", "{{name}}", None).unwrap();
+        assert_eq!(html.render("x", &data).unwrap(), "&lt;b&gt;A&lt;/b&gt;");
+        let mut text = Templates::new(Escape::Nothing, true);
+        text.add("x", "{{name}}", None).unwrap();
+        assert_eq!(text.render("x", &data).unwrap(), "<b>A</b>");
+    }
+}
