@@ -1,6 +1,9 @@
-//! The Party organisation tree (tổ chức đảng). Since the 2025 reform there is no district level;
-//! kinds are labels, and which kind may sit under which is deliberately not enforced, because
-//! provinces organise differently.
+//! The Party organisation tree (tổ chức đảng). Since the 2025 reform there is no district level.
+//! Which committee sits under which is deliberately not enforced, because provinces organise
+//! differently; what the Party's structure does fix is enforced: a chi bộ is the bottom of the
+//! tree (nothing sits under it) and the only unit with a cell secretary.
+
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrgKind {
@@ -45,6 +48,56 @@ impl OrgKind {
     pub fn is_cell(self) -> bool {
         matches!(self, OrgKind::GrassrootsCell | OrgKind::Cell)
     }
+
+    /// Party committees (đảng bộ) have units under them; a chi bộ has none (its party groups,
+    /// tổ đảng, are not units of the tree).
+    pub fn may_have_children(self) -> bool {
+        !self.is_cell()
+    }
+
+    /// A bí thư chi bộ is bound to a chi bộ, never to a committee.
+    pub fn may_have_secretary(self) -> bool {
+        self.is_cell()
+    }
+}
+
+/// Whether a unit may be put under a parent of this kind. A unit of an unknown kind (not one of
+/// ours) is not refused: the tree predates the rule.
+pub fn may_be_parent(parent_kind: Option<OrgKind>) -> bool {
+    parent_kind.is_none_or(OrgKind::may_have_children)
+}
+
+/// The nearest ancestor of `id` that is a party committee (not a chi bộ), for naming a chi bộ.
+pub fn nearest_committee(
+    parent_of: &[(i64, Option<i64>)],
+    kind_of: impl Fn(i64) -> Option<OrgKind>,
+    id: i64,
+) -> Option<i64> {
+    ancestors(parent_of, id).into_iter().find(|a| !kind_of(*a).is_some_and(OrgKind::is_cell))
+}
+
+/// How a unit is named where it is chosen or listed: a chi bộ with its party committee
+/// ("Chi bộ thôn 1 — Đảng bộ xã Ea Kar"), because many communes have a "Chi bộ thôn 1"; a
+/// committee, or a chi bộ without one above it, by its name.
+pub fn display_name(name: &str, kind: Option<OrgKind>, committee: Option<&str>) -> String {
+    match committee {
+        Some(committee) if kind.is_some_and(OrgKind::is_cell) => format!("{name} — {committee}"),
+        _ => name.to_owned(),
+    }
+}
+
+/// Counts per unit added up over each unit's subtree: a committee counts the people of every
+/// unit below it. `counts` holds the units' own counts; units without people may be missing.
+pub fn subtree_totals(parent_of: &[(i64, Option<i64>)], counts: &[(i64, i64)]) -> HashMap<i64, i64> {
+    let mut totals: HashMap<i64, i64> = parent_of.iter().map(|(id, _)| (*id, 0)).collect();
+    for (unit, n) in counts {
+        // Each count goes to the unit and every ancestor once (a broken cycle cannot loop).
+        *totals.entry(*unit).or_insert(0) += n;
+        for ancestor in ancestors(parent_of, *unit) {
+            *totals.entry(ancestor).or_insert(0) += n;
+        }
+    }
+    totals
 }
 
 /// Whether moving `unit` under `new_parent` keeps the tree a tree. `ancestors_of_new_parent`
@@ -140,6 +193,52 @@ mod tests {
         }
         assert_eq!(OrgKind::parse("district"), None);
         assert!(OrgKind::Cell.is_cell() && !OrgKind::CommuneCommittee.is_cell());
+    }
+
+    #[test]
+    fn a_chi_bo_has_no_units_under_it_and_is_the_only_unit_with_a_secretary() {
+        for kind in [OrgKind::Cell, OrgKind::GrassrootsCell] {
+            assert!(!kind.may_have_children() && kind.may_have_secretary(), "{kind:?}");
+            assert!(!may_be_parent(Some(kind)));
+        }
+        for kind in
+            [OrgKind::ProvincialCommittee, OrgKind::DirectCommittee, OrgKind::CommuneCommittee, OrgKind::GrassrootsCommittee]
+        {
+            assert!(kind.may_have_children() && !kind.may_have_secretary(), "{kind:?}");
+            assert!(may_be_parent(Some(kind)));
+        }
+        assert!(may_be_parent(None));
+    }
+
+    #[test]
+    fn a_chi_bo_is_named_with_its_nearest_committee() {
+        // 1 province → 2 commune → 3 chi bộ; 4 chi bộ wrongly under chi bộ 3; 6 a lone chi bộ.
+        let tree = [(1, None), (2, Some(1)), (3, Some(2)), (4, Some(3)), (6, None)];
+        let kind_of = |id: i64| match id {
+            1 => Some(OrgKind::ProvincialCommittee),
+            2 => Some(OrgKind::CommuneCommittee),
+            _ => Some(OrgKind::Cell),
+        };
+        assert_eq!(nearest_committee(&tree, kind_of, 3), Some(2));
+        assert_eq!(nearest_committee(&tree, kind_of, 4), Some(2), "a chi bộ above is skipped");
+        assert_eq!(nearest_committee(&tree, kind_of, 2), Some(1));
+        assert_eq!(nearest_committee(&tree, kind_of, 6), None);
+
+        let cell = Some(OrgKind::Cell);
+        assert_eq!(display_name("Chi bộ thôn 1", cell, Some("Đảng bộ xã Ea Kar")), "Chi bộ thôn 1 — Đảng bộ xã Ea Kar");
+        assert_eq!(display_name("Chi bộ thôn 1", cell, None), "Chi bộ thôn 1");
+        let commune = Some(OrgKind::CommuneCommittee);
+        assert_eq!(display_name("Đảng bộ xã Ea Kar", commune, Some("Đảng bộ tỉnh Đắk Lắk")), "Đảng bộ xã Ea Kar");
+    }
+
+    #[test]
+    fn totals_add_up_over_subtrees() {
+        let totals = subtree_totals(&TREE, &[(3, 5), (4, 2), (2, 1), (6, 7)]);
+        assert_eq!(totals[&1], 8);
+        assert_eq!(totals[&2], 6);
+        assert_eq!(totals[&3], 5);
+        assert_eq!(totals[&5], 0);
+        assert_eq!(totals[&6], 7);
     }
 
     #[test]
