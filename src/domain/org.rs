@@ -201,9 +201,12 @@ mod tests {
             assert!(!kind.may_have_children() && kind.may_have_secretary(), "{kind:?}");
             assert!(!may_be_parent(Some(kind)));
         }
-        for kind in
-            [OrgKind::ProvincialCommittee, OrgKind::DirectCommittee, OrgKind::CommuneCommittee, OrgKind::GrassrootsCommittee]
-        {
+        for kind in [
+            OrgKind::ProvincialCommittee,
+            OrgKind::DirectCommittee,
+            OrgKind::CommuneCommittee,
+            OrgKind::GrassrootsCommittee,
+        ] {
             assert!(kind.may_have_children() && !kind.may_have_secretary(), "{kind:?}");
             assert!(may_be_parent(Some(kind)));
         }

@@ -126,7 +126,10 @@ impl UnitTree {
     /// group of its nearest committee; a picked committee heads its own group.
     pub fn cells_by_committee(&self, pick: impl Fn(&OrgUnit) -> bool) -> Vec<CellGroup<'_>> {
         let mut groups: Vec<CellGroup<'_>> = Vec::new();
-        fn group_of<'a, 'g>(groups: &'g mut Vec<CellGroup<'a>>, committee: Option<&'a OrgUnit>) -> &'g mut CellGroup<'a> {
+        fn group_of<'a, 'g>(
+            groups: &'g mut Vec<CellGroup<'a>>,
+            committee: Option<&'a OrgUnit>,
+        ) -> &'g mut CellGroup<'a> {
             let id = committee.map(|c| c.id);
             let at = match groups.iter().position(|g| g.committee.map(|c| c.id) == id) {
                 Some(at) => at,

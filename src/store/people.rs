@@ -166,11 +166,8 @@ fn existing_columns() -> (people::id, people::full_name, people::date_of_birth, 
 
 /// Who holds this citizen ID, other than `except`, in any unit.
 pub fn citizen_id_holder(conn: &mut DbConn, citizen_id: &str, except: Option<i64>) -> StoreResult<Option<Existing>> {
-    let holder: Option<Existing> = people::table
-        .filter(people::citizen_id.eq(citizen_id))
-        .select(existing_columns())
-        .first(conn)
-        .optional()?;
+    let holder: Option<Existing> =
+        people::table.filter(people::citizen_id.eq(citizen_id)).select(existing_columns()).first(conn).optional()?;
     Ok(holder.filter(|h| Some(h.id) != except))
 }
 

@@ -102,7 +102,8 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
             }
             // Units are named with their committee, which takes the tree; only some cards need it.
             let needs_tree = v.is_secretary || user.user.person_id.is_some();
-            let tree = if needs_tree { store::orgs::UnitTree::load(c)? } else { store::orgs::UnitTree::new(Vec::new()) };
+            let tree =
+                if needs_tree { store::orgs::UnitTree::load(c)? } else { store::orgs::UnitTree::new(Vec::new()) };
             if v.is_secretary {
                 v.units = user.secretary_units.iter().map(|id| tree.label(*id)).collect();
             }

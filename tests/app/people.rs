@@ -278,7 +278,8 @@ async fn the_list_follows_vietnamese_order_sort_name_first() {
     let rows = table_body(&body);
     // Đ comes after D in Vietnamese (a byte order would put it after T), and An before Ân; the
     // Ê Đê names sort by the personal name after "Y" or "H'", then by the whole name.
-    let expected = ["Bùi Anh An", "Dương Văn An", "Đặng Văn An", "Trần Văn An", "H&#x27;Ân Mlô", "Lê Thị Ân", "Y Bhim Êban"];
+    let expected =
+        ["Bùi Anh An", "Dương Văn An", "Đặng Văn An", "Trần Văn An", "H&#x27;Ân Mlô", "Lê Thị Ân", "Y Bhim Êban"];
     let positions: Vec<usize> =
         expected.iter().map(|n| rows.find(&format!(">{n}</a>")).unwrap_or_else(|| panic!("{n} listed"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "order {positions:?} in {}", main_text(rows));
@@ -527,7 +528,10 @@ async fn a_person_with_the_same_name_and_birth_date_asks_for_confirmation() {
     assert!(body.contains(&format!("<a href=\"/people/{first}\">Phan Thị Mỹ Duyên</a>")), "{text}");
     assert!(text.contains(&format!("12/12/1999 — {OTHER_CELL} — Đảng bộ Ủy ban nhân dân tỉnh")), "{text}");
     assert!(body.contains("name=\"confirm_same\""));
-    assert!(body.contains("value=\"phan thi my duyen\"") && body.contains("value=\"Thôn 7, xã Ea Ô\""), "typed values kept");
+    assert!(
+        body.contains("value=\"phan thi my duyen\"") && body.contains("value=\"Thôn 7, xã Ea Ô\""),
+        "typed values kept"
+    );
     assert_eq!(people_count(&app), before, "nothing saved");
 
     // Confirmed, it is saved.
@@ -549,7 +553,9 @@ async fn a_person_with_the_same_name_and_birth_date_asks_for_confirmation() {
     let res = submit(&staff, &format!("/people/{third}"), &other).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = res.text().await.unwrap();
-    assert!(body.contains(&format!("href=\"/people/{first}\"")) && body.contains(&format!("href=\"/people/{second}\"")));
+    assert!(
+        body.contains(&format!("href=\"/people/{first}\"")) && body.contains(&format!("href=\"/people/{second}\""))
+    );
     assert!(!body.contains(&format!("<a href=\"/people/{third}\">")), "not warned of themselves");
 }
 
@@ -654,7 +660,11 @@ async fn a_search_of_any_length_answers_and_is_cut_to_eight_words() {
     let words: Vec<String> = (0..1001).map(|i| format!("tu{i}")).collect();
     let (status, body) = staff.page(&format!("/people?q={}", words.join("+"))).await;
     assert_eq!(status, StatusCode::OK, "{}", main_text(&body));
-    assert_eq!(input_value(&body, "q").as_deref(), Some(words[..8].join(" ").as_str()), "the box shows what was searched");
+    assert_eq!(
+        input_value(&body, "q").as_deref(),
+        Some(words[..8].join(" ").as_str()),
+        "the box shows what was searched"
+    );
     assert!(main_text(&body).contains("Không có hồ sơ nào phù hợp"));
 
     let long = "a".repeat(5000);
@@ -690,7 +700,10 @@ async fn the_list_filters_at_any_level_and_names_each_chi_bo_with_its_committee(
     let text = main_text(&body);
     assert!(text.contains(&format!("Tổng số: {in_commune}")), "{text}");
     let rows = table_body(&body);
-    assert!(rows.contains("Chi bộ thôn 1 — Đảng bộ xã Ea Kar") || rows.contains("Chi bộ Trường THCS Ea Kar — Đảng bộ xã Ea Kar"));
+    assert!(
+        rows.contains("Chi bộ thôn 1 — Đảng bộ xã Ea Kar")
+            || rows.contains("Chi bộ Trường THCS Ea Kar — Đảng bộ xã Ea Kar")
+    );
     assert!(!rows.contains(OTHER_CELL) && !rows.contains("Tổ dân phố"), "only the commune's cells");
     assert!(body.contains(&format!("<option value=\"{commune}\" selected>Đảng bộ xã Ea Kar — tất cả chi bộ</option>")));
     assert!(body.contains("<optgroup label=\"Đảng bộ xã Ea Kar\">"));
@@ -773,4 +786,75 @@ async fn the_registry_is_named_for_candidates_and_members_and_home_counts_add_up
     let text = main_text(&home);
     assert!(text.contains(&format!("{SECRETARY_CELL} — Đảng bộ Sở Giáo dục và Đào tạo")), "{text}");
     assert!(text.contains(&format!("Tổng số hồ sơ {total}")), "{text}");
+}
+
+/// Runs the migrations of `dir` whose version sorts before `before`.
+fn migrate_before<DB, C>(conn: &mut C, dir: &str, before: &str)
+where
+    DB: diesel::backend::Backend,
+    C: diesel_migrations::MigrationHarness<DB>,
+    diesel_migrations::FileBasedMigrations: diesel::migration::MigrationSource<DB>,
+{
+    use diesel::migration::MigrationSource;
+    let source = diesel_migrations::FileBasedMigrations::from_path(dir).expect("migrations directory");
+    let mut migrations = source.migrations().expect("migrations read");
+    // Diesel reads "2026-11-29-000002_x" as the version "20261129000002".
+    let version = |m: &dyn diesel::migration::Migration<DB>| m.name().version().to_string().replace('-', "");
+    let before = before.replace('-', "");
+    migrations.sort_by_key(|m| version(m.as_ref()));
+    assert!(migrations.iter().any(|m| version(m.as_ref()) < before), "earlier migrations in {dir}");
+    conn.applied_migrations().expect("the migrations table is set up");
+    for migration in migrations.iter().filter(|m| version(m.as_ref()) < before) {
+        conn.run_migration(migration.as_ref()).expect("an earlier migration runs");
+    }
+}
+
+#[tokio::test]
+async fn the_name_migration_keeps_existing_people_and_their_order() {
+    use diesel::{Connection, RunQueryDsl};
+    const NAMES_MIGRATION: &str = "2026-11-29-000002";
+    let (url, _database) = test_database();
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    // Three people as the registry stored them before: family, middle and given name apart.
+    let rows = "('Nguyễn', 'Thị Thu', 'Hằng', '1998-06-05'), ('Phạm', '', 'Ân', '1990-01-01'), \
+                ('Bùi', 'Văn', 'An', '1995-03-04')";
+    let insert_people = |blob: &str| {
+        format!(
+            "INSERT INTO people (family_name, middle_name, given_name, date_of_birth, sort_key, search_text, sex, \
+             hometown, org_unit_id, status, created_at, updated_at) \
+             SELECT f, m, g, CAST(d AS DATE), {blob}, '', 'F', 'Ea Kar', 1, 'candidate', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP \
+             FROM (VALUES {rows}) AS v(f, m, g, d)"
+        )
+    };
+    let unit = "INSERT INTO org_units (parent_id, kind, name, valid_from, created_at, updated_at) \
+                VALUES (NULL, 'cell', 'Chi bộ thôn 1', '2025-07-01', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+        migrate_before(&mut conn, &format!("{manifest}/migrations/sqlite"), NAMES_MIGRATION);
+        diesel::sql_query(unit).execute(&mut conn).unwrap();
+        // SQLite's VALUES has no column names: name them through a CTE.
+        let sqlite_insert = insert_people("X'01'")
+            .replace("FROM (VALUES", "FROM (SELECT column1 AS f, column2 AS m, column3 AS g, column4 AS d FROM (VALUES")
+            .replace(") AS v(f, m, g, d)", "))")
+            .replace("CAST(d AS DATE)", "d");
+        diesel::sql_query(sqlite_insert).execute(&mut conn).unwrap();
+    } else {
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        migrate_before(&mut conn, &format!("{manifest}/migrations/postgres"), NAMES_MIGRATION);
+        diesel::sql_query(unit).execute(&mut conn).unwrap();
+        diesel::sql_query(insert_people("'\\x01'::bytea")).execute(&mut conn).unwrap();
+    }
+
+    // Connecting runs the rest and computes the collation keys the SQL could not.
+    let pool = boiduong::db::connect(&url, 1).expect("the migration runs on existing rows");
+    let mut conn = pool.get().unwrap();
+    let listed =
+        store::people::list(&mut conn, &Scope::All, &PeopleQuery { page: 1, per_page: 10, ..Default::default() })
+            .unwrap()
+            .items;
+    let names: Vec<&str> = listed.iter().map(|p| p.full_name.as_str()).collect();
+    assert_eq!(names, vec!["Bùi Văn An", "Phạm Ân", "Nguyễn Thị Thu Hằng"], "whole names, in Vietnamese order");
+    let hang = store::people::find(&mut conn, &Scope::All, listed[2].id).unwrap();
+    assert_eq!(hang.sort_name, "Hằng", "the given name becomes the sort name");
+    assert_eq!(store::people::fill_sort_keys(&mut conn).unwrap(), 0, "every key was filled on connecting");
 }

@@ -169,7 +169,8 @@ pub struct DetailView {
     /// Units below: a committee's; a chi bộ has none, unless from before the rule.
     pub show_children: bool,
     pub can_add_child: bool,
-    /// The secretaries' section: on a chi bộ, or where a binding from before the rule is left.
+    /// The secretaries' section: on a chi bộ, where a binding from before the rule is left, or
+    /// to show why one was refused.
     pub show_secretaries: bool,
     /// Only an open chi bộ takes a new secretary.
     pub can_assign_secretary: bool,
@@ -239,7 +240,7 @@ impl DetailData {
         DetailView {
             show_children: !is_cell || !children.is_empty(),
             can_add_child: !is_cell && unit.is_open(),
-            show_secretaries: is_cell || !self.secretaries.is_empty(),
+            show_secretaries: is_cell || !self.secretaries.is_empty() || errors.has("secretary"),
             can_assign_secretary: is_cell && unit.is_open(),
             unit: UnitFacts {
                 id: unit.id,

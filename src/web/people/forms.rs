@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::citizen_id::{self, Warning};
-use crate::domain::{dates, names};
 use crate::domain::person::{self, AdmissionDatesProblem, Sex, Status};
+use crate::domain::{dates, names};
 use crate::i18n::Lang;
 use crate::store::people::{Person, PersonInput};
 use crate::web::forms::{self, FieldErrors};

@@ -141,7 +141,12 @@ fn person_and_allowed(c: &mut DbConn, who: &CurrentUser, id: i64) -> StoreResult
 
 enum Outcome {
     /// Saved: the id, the name, whether it was new, the address an invitation went to.
-    Saved { id: i64, name: String, created: bool, invited: Option<String> },
+    Saved {
+        id: i64,
+        name: String,
+        created: bool,
+        invited: Option<String>,
+    },
     Refused(Refusal),
 }
 
@@ -250,9 +255,7 @@ pub async fn create(
         .await?;
     match outcome {
         Outcome::Saved { id, name, created, invited } => saved(&page, &state, id, &name, created, invited),
-        Outcome::Refused(refusal) => {
-            render_form(page, StatusCode::UNPROCESSABLE_ENTITY, None, form, refusal, &allowed)
-        }
+        Outcome::Refused(refusal) => render_form(page, StatusCode::UNPROCESSABLE_ENTITY, None, form, refusal, &allowed),
     }
 }
 

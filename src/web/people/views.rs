@@ -402,15 +402,16 @@ mod tests {
     fn cells_are_grouped_by_committee_and_named_with_it() {
         let tree = tree();
         let groups = unit_groups(Lang::Vi, &tree, |u| [3, 5, 6].contains(&u.id), false, "5");
-        let shown: Vec<(Option<&str>, Vec<&str>)> = groups
-            .iter()
-            .map(|g| (g.label.as_deref(), g.options.iter().map(|o| o.label.as_str()).collect()))
-            .collect();
+        let shown: Vec<(Option<&str>, Vec<&str>)> =
+            groups.iter().map(|g| (g.label.as_deref(), g.options.iter().map(|o| o.label.as_str()).collect())).collect();
         assert_eq!(
             shown,
             vec![
                 (Some("Đảng bộ xã Ea Kar"), vec!["Chi bộ thôn 1 — Đảng bộ xã Ea Kar"]),
-                (Some("Đảng bộ xã Ea Knốp"), vec!["Chi bộ thôn 1 — Đảng bộ xã Ea Knốp", "Chi bộ thôn 2 — Đảng bộ xã Ea Knốp"]),
+                (
+                    Some("Đảng bộ xã Ea Knốp"),
+                    vec!["Chi bộ thôn 1 — Đảng bộ xã Ea Knốp", "Chi bộ thôn 2 — Đảng bộ xã Ea Knốp"]
+                ),
             ]
         );
         assert!(groups[1].options[0].selected && !groups[0].options[0].selected);
