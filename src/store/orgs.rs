@@ -95,8 +95,9 @@ impl UnitTree {
 
     /// The nearest party committee above a unit.
     pub fn committee_of(&self, id: i64) -> Option<&OrgUnit> {
+        let parent = |id: i64| self.get(id).and_then(|u| u.parent_id);
         let kind_of = |id: i64| self.get(id).and_then(OrgUnit::kind);
-        org::nearest_committee(&self.pairs, kind_of, id).and_then(|c| self.get(c))
+        org::nearest_committee(parent, kind_of, id).and_then(|c| self.get(c))
     }
 
     /// "Chi bộ thôn 1 — Đảng bộ xã Ea Kar" for a chi bộ, the name for a committee; empty for an
@@ -152,6 +153,27 @@ impl UnitTree {
         }
         groups
     }
+}
+
+/// One unit's display name ("Chi bộ thôn 1 — Đảng bộ xã Ea Kar" for a chi bộ), for pages that
+/// show a unit or two: it reads the tree's links and kinds, not every name.
+pub fn label(conn: &mut DbConn, id: i64) -> StoreResult<String> {
+    let unit = find(conn, id)?;
+    let committee = match unit.kind() {
+        Some(kind) if kind.is_cell() => {
+            let links: HashMap<i64, (Option<i64>, String)> = org_units::table
+                .select((org_units::id, org_units::parent_id, org_units::kind))
+                .load::<(i64, Option<i64>, String)>(conn)?
+                .into_iter()
+                .map(|(id, parent, kind)| (id, (parent, kind)))
+                .collect();
+            let parent = |id: i64| links.get(&id).and_then(|(parent, _)| *parent);
+            let kind_of = |id: i64| links.get(&id).and_then(|(_, kind)| OrgKind::parse(kind));
+            org::nearest_committee(parent, kind_of, id).map(|c| find(conn, c)).transpose()?
+        }
+        _ => None,
+    };
+    Ok(org::display_name(&unit.name, unit.kind(), committee.as_ref().map(|c| c.name.as_str())))
 }
 
 /// Every unit's display name ("Chi bộ thôn 1 — Đảng bộ xã Ea Kar" for a chi bộ), by id.

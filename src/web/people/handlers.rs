@@ -85,7 +85,7 @@ pub async fn show(
         .db(move |c| {
             let scope = scope_in(c, &who)?;
             let person = people::find(c, &scope, id)?;
-            let unit = UnitTree::load(c)?.label(person.org_unit_id);
+            let unit = orgs::label(c, person.org_unit_id)?;
             Ok((person, unit))
         })
         .await?;
