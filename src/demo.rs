@@ -1,5 +1,6 @@
 //! The demo school: a province with its Party committees and cells, about 200 people with
-//! Vietnamese names, and one account per role. Deterministic (a fixed seed), so screenshots and
+//! Vietnamese names (Kinh names and Ê Đê ones: "Y Ngông Niê Kdăm", "H'Hen Niê"), and one
+//! account per role. Deterministic (a fixed seed), so screenshots and
 //! tests see the same school every time.
 
 use time::{Date, Month};
@@ -36,9 +37,9 @@ impl Dice {
     }
 }
 
-const FAMILY: [&str; 16] = [
+const FAMILY: [&str; 15] = [
     "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi",
-    "Đỗ", "Y",
+    "Đỗ",
 ];
 const MIDDLE_M: [&str; 8] = ["Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Công"];
 const MIDDLE_F: [&str; 8] = ["Thị", "Thị", "Thị Thu", "Ngọc", "Thanh", "Thị Mỹ", "Hồng", "Kim"];
@@ -50,6 +51,15 @@ const GIVEN_F: [&str; 20] = [
     "Anh", "Ánh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "My", "Ngân",
     "Nhung", "Oanh", "Phương", "Thảo", "Trang",
 ];
+/// Ê Đê names: "Y" opens a man's name, "H'" a woman's; the personal name follows, the clan name
+/// (sometimes with its branch, "Niê Kdăm") comes last.
+const EDE_MEN: [&str; 10] = ["Ngông", "Bhim", "Djuat", "Kông", "Blin", "Thuât", "Jôn", "Wơn", "Yuin", "Tlang"];
+const EDE_WOMEN: [&str; 10] = ["Hen", "Bia", "Yâo", "Juê", "Ngơn", "Duôn", "Rah", "Ly", "Hồng", "Mai"];
+const EDE_CLANS: [&str; 9] = ["Niê", "Niê Kdăm", "Mlô", "Êban", "Ktla", "Byă", "Adrơng", "Knul", "Ayŭn"];
+/// Where Ê Đê people in the demo come from.
+const EDE_HOMETOWNS: [&str; 4] =
+    ["Buôn Ma Thuột, Đắk Lắk", "Krông Pắc, Đắk Lắk", "Cư M'gar, Đắk Lắk", "Buôn Đôn, Đắk Lắk"];
+
 const HOMETOWNS: [&str; 12] = [
     "Buôn Ma Thuột, Đắk Lắk",
     "Ea Kar, Đắk Lắk",
@@ -156,7 +166,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
             conn,
             &crate::store::Scope::All,
             &people::PeopleQuery {
-                org_unit_id: Some(unit_ids[SECRETARY_CELL]),
+                org_units: Some(vec![unit_ids[SECRETARY_CELL]]),
                 page: 1,
                 per_page: 1,
                 ..Default::default()
@@ -164,7 +174,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         )?
         .items
         .first()
-        .map(|p| (p.id, names::full_name(&p.family_name, &p.middle_name, &p.given_name)));
+        .map(|p| (p.id, p.full_name.clone()));
 
         type DemoAccount = (&'static str, String, Vec<Role>, Vec<i64>, Option<i64>);
         let accounts: [DemoAccount; 5] = [
@@ -192,7 +202,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
             conn,
             &crate::store::Scope::All,
             &people::PeopleQuery {
-                org_unit_id: Some(unit_ids[SECRETARY_CELL]),
+                org_units: Some(vec![unit_ids[SECRETARY_CELL]]),
                 page: 1,
                 per_page: 16,
                 ..Default::default()
@@ -239,10 +249,23 @@ fn generate_people(cells: &[i64], secretary_cell: i64) -> Vec<PersonInput> {
     let mut out = Vec::with_capacity(204);
     for i in 0..204 {
         let sex = if dice.below(100) < 55 { Sex::Female } else { Sex::Male };
-        let family = dice.pick(&FAMILY);
-        let (middle, given) = match sex {
-            Sex::Male => (dice.pick(&MIDDLE_M), dice.pick(&GIVEN_M)),
-            Sex::Female => (dice.pick(&MIDDLE_F), dice.pick(&GIVEN_F)),
+        // About one in eight is Ê Đê, as in the province's communes.
+        let ede = dice.below(8) == 0;
+        // The full name, and the two words the demo's email address is made of.
+        let (full_name, given, family) = if ede {
+            let clan = dice.pick(&EDE_CLANS);
+            let (prefix, personal) = match sex {
+                Sex::Male => ("Y ", dice.pick(&EDE_MEN)),
+                Sex::Female => ("H'", dice.pick(&EDE_WOMEN)),
+            };
+            (format!("{prefix}{personal} {clan}"), personal, clan)
+        } else {
+            let family = dice.pick(&FAMILY);
+            let (middle, given) = match sex {
+                Sex::Male => (dice.pick(&MIDDLE_M), dice.pick(&GIVEN_M)),
+                Sex::Female => (dice.pick(&MIDDLE_F), dice.pick(&GIVEN_F)),
+            };
+            (format!("{family} {middle} {given}"), given, family)
         };
         let birth_year = 1985 + dice.below(21) as i32;
         let birth = date(birth_year, 1 + dice.below(12) as u8, 1 + dice.below(28) as u8);
@@ -267,13 +290,13 @@ fn generate_people(cells: &[i64], secretary_cell: i64) -> Vec<PersonInput> {
         }
         debug_assert!(citizen_id::is_valid(&citizen));
         let login = names::fold(&format!("{given}.{family}")).replace(' ', "");
+        let hometown = if ede { dice.pick(&EDE_HOMETOWNS) } else { dice.pick(&HOMETOWNS) };
         out.push(PersonInput {
-            family_name: family.into(),
-            middle_name: middle.into(),
-            given_name: given.into(),
+            sort_name: names::derive_sort_name(&full_name),
+            full_name,
             date_of_birth: birth,
             sex: sex.code().into(),
-            hometown: dice.pick(&HOMETOWNS).into(),
+            hometown: hometown.into(),
             citizen_id: Some(citizen),
             email: (i % 5 != 4).then(|| format!("{login}{i}@example.vn")),
             phone: (i % 7 != 3).then(|| format!("09{:08}", 12_345_678 + i * 7_919)),
@@ -297,8 +320,27 @@ mod tests {
         assert!(people.iter().all(|p| p.citizen_id.as_deref().is_some_and(citizen_id::is_valid)));
         assert!(people.iter().any(|p| p.status == "probationary" && p.ceremony_date.is_some()));
         assert!(people.iter().filter(|p| p.status == "candidate").count() > 100);
-        let distinct: std::collections::HashSet<_> =
-            people.iter().map(|p| (&p.family_name, &p.middle_name, &p.given_name)).collect();
+        let distinct: std::collections::HashSet<_> = people.iter().map(|p| &p.full_name).collect();
         assert!(distinct.len() > 150, "names repeat too much: {}", distinct.len());
+    }
+
+    #[test]
+    fn ede_names_are_whole_and_match_the_sex() {
+        let people = generate_people(&[1, 2, 3], 1);
+        let men: Vec<&PersonInput> = people.iter().filter(|p| p.full_name.starts_with("Y ")).collect();
+        let women: Vec<&PersonInput> = people.iter().filter(|p| p.full_name.starts_with("H'")).collect();
+        assert!(men.len() >= 5 && women.len() >= 5, "{} men, {} women", men.len(), women.len());
+        for p in men.iter().chain(&women) {
+            let words: Vec<&str> = p.full_name.split(' ').collect();
+            // Prefix and personal name, then a clan name: never a Kinh middle name.
+            let clan = words[if p.full_name.starts_with("Y ") { 2 } else { 1 }..].join(" ");
+            assert!(EDE_CLANS.contains(&clan.as_str()), "{}", p.full_name);
+            assert!(EDE_MEN.contains(&p.sort_name.as_str()) || EDE_WOMEN.contains(&p.sort_name.as_str()));
+        }
+        assert!(men.iter().all(|p| p.sex == "M") && women.iter().all(|p| p.sex == "F"));
+        // Kinh names have family, middle and given name, and are sorted by the given name.
+        for p in people.iter().filter(|p| !p.full_name.starts_with("Y ") && !p.full_name.starts_with("H'")) {
+            assert!(p.full_name.split(' ').count() >= 3 && p.full_name.ends_with(&p.sort_name), "{}", p.full_name);
+        }
     }
 }

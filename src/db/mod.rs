@@ -122,6 +122,11 @@ pub fn connect(url: &str, max_connections: u32) -> anyhow::Result<Pool> {
         conn.batch_execute("PRAGMA journal_mode = WAL;")?;
     }
     run_migrations(&mut first)?;
+    // Collation keys are computed in Rust, so a migration that changes names leaves them empty.
+    let filled = crate::store::people::fill_sort_keys(&mut first).context("Không tính được khóa sắp xếp tên")?;
+    if filled > 0 {
+        tracing::info!(filled, "sort keys of people computed after a migration");
+    }
     drop(first);
     let pool = r2d2::Pool::builder()
         .max_size(max_connections)

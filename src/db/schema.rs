@@ -57,9 +57,8 @@ diesel::table! {
 diesel::table! {
     people (id) {
         id -> BigInt,
-        family_name -> Text,
-        middle_name -> Text,
-        given_name -> Text,
+        full_name -> Text,
+        sort_name -> Text,
         sort_key -> Binary,
         search_text -> Text,
         date_of_birth -> Date,

@@ -1,5 +1,5 @@
 //! Pure rules of the school, with no I/O: names and collation, citizen IDs, roles, the org
-//! tree's kinds, people's statuses, program rules, dates, how emails address people and how
+//! tree's kinds, people's statuses, program rules, numbers and dates, how emails address people and how
 //! the school names itself, classes and their session plans and clashes, attendance and
 //! eligibility, results, certificates. Everything here is unit-tested.
 
@@ -11,6 +11,7 @@ pub mod class;
 pub mod dates;
 pub mod enrolment;
 pub mod names;
+pub mod numbers;
 pub mod org;
 pub mod person;
 pub mod program;

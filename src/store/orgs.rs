@@ -1,5 +1,8 @@
-//! The Party organisation tree: units, renames with their dates, moves, closing, and the scope
-//! a secretary's binding gives.
+//! The Party organisation tree: units, renames with their dates, moves, closing, the scope
+//! a secretary's binding gives, and `UnitTree`, which names a chi bộ with its committee
+//! wherever a unit is shown.
+
+use std::collections::HashMap;
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -49,6 +52,134 @@ pub fn all(conn: &mut DbConn) -> StoreResult<Vec<OrgUnit>> {
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<OrgUnit> {
     Ok(org_units::table.find(id).select(OrgUnit::as_select()).first(conn)?)
+}
+
+/// The whole tree in memory, read once per request: names units the way every page shows them
+/// (a chi bộ with its party committee), finds subtrees and groups chi bộ by committee.
+#[derive(Debug, Clone)]
+pub struct UnitTree {
+    /// Ordered by name with Vietnamese collation, as `all` returns them.
+    units: Vec<OrgUnit>,
+    pairs: Vec<(i64, Option<i64>)>,
+    index: HashMap<i64, usize>,
+}
+
+/// The chi bộ under one party committee, for a select's `<optgroup>`.
+#[derive(Debug)]
+pub struct CellGroup<'a> {
+    /// None for chi bộ with no committee above them.
+    pub committee: Option<&'a OrgUnit>,
+    /// Whether the committee itself was picked too (a filter may choose a whole committee).
+    pub committee_picked: bool,
+    pub cells: Vec<&'a OrgUnit>,
+}
+
+impl UnitTree {
+    pub fn load(conn: &mut DbConn) -> StoreResult<Self> {
+        Ok(Self::new(all(conn)?))
+    }
+
+    pub fn new(units: Vec<OrgUnit>) -> Self {
+        let pairs = units.iter().map(|u| (u.id, u.parent_id)).collect();
+        let index = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        Self { units, pairs, index }
+    }
+
+    pub fn units(&self) -> &[OrgUnit] {
+        &self.units
+    }
+
+    pub fn get(&self, id: i64) -> Option<&OrgUnit> {
+        self.index.get(&id).map(|i| &self.units[*i])
+    }
+
+    /// The nearest party committee above a unit.
+    pub fn committee_of(&self, id: i64) -> Option<&OrgUnit> {
+        let parent = |id: i64| self.get(id).and_then(|u| u.parent_id);
+        let kind_of = |id: i64| self.get(id).and_then(OrgUnit::kind);
+        org::nearest_committee(parent, kind_of, id).and_then(|c| self.get(c))
+    }
+
+    /// "Chi bộ thôn 1 — Đảng bộ xã Ea Kar" for a chi bộ, the name for a committee; empty for an
+    /// unknown id.
+    pub fn label(&self, id: i64) -> String {
+        let Some(unit) = self.get(id) else { return String::new() };
+        let committee = self.committee_of(id).map(|c| c.name.as_str());
+        org::display_name(&unit.name, unit.kind(), committee)
+    }
+
+    /// The unit and every unit below it.
+    pub fn subtree(&self, id: i64) -> Vec<i64> {
+        org::descendants(&self.pairs, &[id])
+    }
+
+    /// Every unit with its depth, each followed by the units under it.
+    pub fn depth_first(&self) -> Vec<(&OrgUnit, usize)> {
+        org::depth_first(&self.pairs).into_iter().map(|(i, depth)| (&self.units[i], depth)).collect()
+    }
+
+    /// People per unit added up over each subtree; `counts` are the units' own counts.
+    pub fn totals(&self, counts: &[(i64, i64)]) -> HashMap<i64, i64> {
+        org::subtree_totals(&self.pairs, counts)
+    }
+
+    /// The units `pick` chooses, grouped by party committee in tree order: each chi bộ in the
+    /// group of its nearest committee; a picked committee heads its own group.
+    pub fn cells_by_committee(&self, pick: impl Fn(&OrgUnit) -> bool) -> Vec<CellGroup<'_>> {
+        let mut groups: Vec<CellGroup<'_>> = Vec::new();
+        fn group_of<'a, 'g>(
+            groups: &'g mut Vec<CellGroup<'a>>,
+            committee: Option<&'a OrgUnit>,
+        ) -> &'g mut CellGroup<'a> {
+            let id = committee.map(|c| c.id);
+            let at = match groups.iter().position(|g| g.committee.map(|c| c.id) == id) {
+                Some(at) => at,
+                None => {
+                    groups.push(CellGroup { committee, committee_picked: false, cells: Vec::new() });
+                    groups.len() - 1
+                }
+            };
+            &mut groups[at]
+        }
+        for (unit, _) in self.depth_first() {
+            if !pick(unit) {
+                continue;
+            }
+            if unit.kind().is_some_and(OrgKind::is_cell) {
+                group_of(&mut groups, self.committee_of(unit.id)).cells.push(unit);
+            } else {
+                group_of(&mut groups, Some(unit)).committee_picked = true;
+            }
+        }
+        groups
+    }
+}
+
+/// One unit's display name ("Chi bộ thôn 1 — Đảng bộ xã Ea Kar" for a chi bộ), for pages that
+/// show a unit or two: it reads the tree's links and kinds, not every name.
+pub fn label(conn: &mut DbConn, id: i64) -> StoreResult<String> {
+    let unit = find(conn, id)?;
+    let committee = match unit.kind() {
+        Some(kind) if kind.is_cell() => {
+            let links: HashMap<i64, (Option<i64>, String)> = org_units::table
+                .select((org_units::id, org_units::parent_id, org_units::kind))
+                .load::<(i64, Option<i64>, String)>(conn)?
+                .into_iter()
+                .map(|(id, parent, kind)| (id, (parent, kind)))
+                .collect();
+            let parent = |id: i64| links.get(&id).and_then(|(parent, _)| *parent);
+            let kind_of = |id: i64| links.get(&id).and_then(|(_, kind)| OrgKind::parse(kind));
+            org::nearest_committee(parent, kind_of, id).map(|c| find(conn, c)).transpose()?
+        }
+        _ => None,
+    };
+    Ok(org::display_name(&unit.name, unit.kind(), committee.as_ref().map(|c| c.name.as_str())))
+}
+
+/// Every unit's display name ("Chi bộ thôn 1 — Đảng bộ xã Ea Kar" for a chi bộ), by id.
+pub fn cell_labels(conn: &mut DbConn) -> StoreResult<HashMap<i64, String>> {
+    let tree = UnitTree::load(conn)?;
+    Ok(tree.units().iter().map(|u| (u.id, tree.label(u.id))).collect())
 }
 
 fn parent_pairs(conn: &mut DbConn) -> StoreResult<Vec<(i64, Option<i64>)>> {
@@ -109,10 +240,8 @@ pub struct NewOrgUnit {
 
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewOrgUnit) -> StoreResult<i64> {
     super::write_tx(conn, |conn| {
-        if let Some(parent) = new.parent_id
-            && !find(conn, parent)?.is_open()
-        {
-            return Err(StoreError::Conflict("org.error.parent_closed"));
+        if let Some(parent) = new.parent_id {
+            check_parent(&find(conn, parent)?)?;
         }
         let now = dates::now();
         let id: i64 = diesel::insert_into(org_units::table)
@@ -129,6 +258,17 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewOrgUnit) -> StoreResult
         audit::record(conn, actor, "org_unit", Some(id), "create", None::<&()>, Some(new))?;
         Ok(id)
     })
+}
+
+/// A unit may go under an open party committee, never under a chi bộ.
+fn check_parent(parent: &OrgUnit) -> StoreResult<()> {
+    if !parent.is_open() {
+        return Err(StoreError::Conflict("org.error.parent_closed"));
+    }
+    if !org::may_be_parent(parent.kind()) {
+        return Err(StoreError::Conflict("org.error.parent_is_cell"));
+    }
+    Ok(())
 }
 
 /// Renames a unit from `effective` on; the old name is kept with the dates it was valid.
@@ -173,10 +313,7 @@ pub fn move_unit(conn: &mut DbConn, actor: &Actor, id: i64, new_parent: Option<i
     super::write_tx(conn, |conn| {
         let unit = find(conn, id)?;
         if let Some(parent) = new_parent {
-            let target = find(conn, parent)?;
-            if !target.is_open() {
-                return Err(StoreError::Conflict("org.error.parent_closed"));
-            }
+            check_parent(&find(conn, parent)?)?;
             let pairs = parent_pairs(conn)?;
             if !org::move_keeps_tree(id, parent, &org::ancestors(&pairs, parent)) {
                 return Err(StoreError::Conflict("org.error.cycle"));
@@ -239,10 +376,14 @@ pub fn secretaries_of(conn: &mut DbConn, id: i64) -> StoreResult<Vec<(i64, Strin
         .load(conn)?)
 }
 
-/// Binds or unbinds a secretary account to a unit.
+/// Binds or unbinds a secretary account to a unit. Only a chi bộ takes a secretary; a binding
+/// to a committee made before that rule can still be undone.
 pub fn set_secretary(conn: &mut DbConn, actor: &Actor, unit_id: i64, user_id: i64, bound: bool) -> StoreResult<()> {
     super::write_tx(conn, |conn| {
-        find(conn, unit_id)?;
+        let unit = find(conn, unit_id)?;
+        if bound && !unit.kind().is_some_and(OrgKind::may_have_secretary) {
+            return Err(StoreError::Conflict("org.error.secretary_cell_only"));
+        }
         let account = super::users::account(conn, user_id)?;
         if !account.roles.contains(&Role::Secretary) {
             return Err(StoreError::Conflict("org.error.not_secretary"));
@@ -270,7 +411,7 @@ pub fn set_secretary(conn: &mut DbConn, actor: &Actor, unit_id: i64, user_id: i6
     })
 }
 
-/// People per unit, for showing counts in the tree.
+/// People per unit (each unit's own, not its subtree's; see `UnitTree::totals`).
 pub fn people_counts(conn: &mut DbConn) -> StoreResult<Vec<(i64, i64)>> {
     Ok(people::table
         .group_by(people::org_unit_id)

@@ -1,5 +1,6 @@
-//! People to be trained (học viên): stored with their names NFC, a collation key for ordering
-//! in SQL and a folded text for diacritic-insensitive search. Every query is scoped.
+//! The registry of candidates and members (hồ sơ quần chúng, đảng viên): each stored with their
+//! full name NFC, the sort name lists are ordered by, a collation key for ordering in SQL and a
+//! folded text for diacritic-insensitive search. Every query is scoped.
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -7,16 +8,15 @@ use time::Date;
 
 use super::audit::{self, Actor};
 use super::{DbConn, Paged, Scope, StoreError, StoreResult};
-use crate::db::schema::{org_units, people};
+use crate::db::schema::people;
 use crate::domain::{dates, names};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = people)]
 pub struct Person {
     pub id: i64,
-    pub family_name: String,
-    pub middle_name: String,
-    pub given_name: String,
+    pub full_name: String,
+    pub sort_name: String,
     pub date_of_birth: Date,
     pub sex: String,
     pub hometown: String,
@@ -30,17 +30,18 @@ pub struct Person {
 }
 
 impl Person {
+    /// The name as written ("Họ và tên"); a method too, for the callers that read it so.
     pub fn full_name(&self) -> String {
-        names::full_name(&self.family_name, &self.middle_name, &self.given_name)
+        self.full_name.clone()
     }
 }
 
 /// A person as validated by the form, ready to store.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PersonInput {
-    pub family_name: String,
-    pub middle_name: String,
-    pub given_name: String,
+    pub full_name: String,
+    /// Never empty: the form works it out from the full name when left empty.
+    pub sort_name: String,
     pub date_of_birth: Date,
     pub sex: String,
     pub hometown: String,
@@ -55,7 +56,7 @@ pub struct PersonInput {
 
 impl PersonInput {
     fn search_text(&self) -> String {
-        let mut text = names::fold(&names::full_name(&self.family_name, &self.middle_name, &self.given_name));
+        let mut text = names::fold(&self.full_name);
         for extra in [&self.citizen_id, &self.email, &self.phone].into_iter().flatten() {
             text.push(' ');
             text.push_str(&extra.to_lowercase());
@@ -67,9 +68,8 @@ impl PersonInput {
 impl From<&Person> for PersonInput {
     fn from(p: &Person) -> Self {
         Self {
-            family_name: p.family_name.clone(),
-            middle_name: p.middle_name.clone(),
-            given_name: p.given_name.clone(),
+            full_name: p.full_name.clone(),
+            sort_name: p.sort_name.clone(),
             date_of_birth: p.date_of_birth,
             sex: p.sex.clone(),
             hometown: p.hometown.clone(),
@@ -89,7 +89,8 @@ pub struct PeopleQuery {
     /// Free text: folded, so "nguyen thi hang" finds "Nguyễn Thị Hằng".
     pub text: String,
     pub status: Option<String>,
-    pub org_unit_id: Option<i64>,
+    /// People of these units only (a unit and its subtree, say).
+    pub org_units: Option<Vec<i64>>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -97,21 +98,18 @@ pub struct PeopleQuery {
 #[derive(Debug, Clone, Queryable, Serialize)]
 pub struct PersonRow {
     pub id: i64,
-    pub family_name: String,
-    pub middle_name: String,
-    pub given_name: String,
+    pub full_name: String,
     pub date_of_birth: Date,
     pub sex: String,
     pub status: String,
     pub org_unit_id: i64,
-    pub org_unit_name: String,
 }
 
 /// One page of people in scope, in official-list order.
 pub fn list(conn: &mut DbConn, scope: &Scope, query: &PeopleQuery) -> StoreResult<Paged<PersonRow>> {
     let folded = names::fold(&query.text);
     let build = || {
-        let mut q = people::table.inner_join(org_units::table).into_boxed();
+        let mut q = people::table.into_boxed();
         if let Scope::Units(ids) = scope {
             q = q.filter(people::org_unit_id.eq_any(ids.clone()));
         }
@@ -121,8 +119,8 @@ pub fn list(conn: &mut DbConn, scope: &Scope, query: &PeopleQuery) -> StoreResul
         if let Some(status) = &query.status {
             q = q.filter(people::status.eq(status.clone()));
         }
-        if let Some(unit) = query.org_unit_id {
-            q = q.filter(people::org_unit_id.eq(unit));
+        if let Some(units) = &query.org_units {
+            q = q.filter(people::org_unit_id.eq_any(units.clone()));
         }
         q
     };
@@ -135,14 +133,11 @@ pub fn list(conn: &mut DbConn, scope: &Scope, query: &PeopleQuery) -> StoreResul
         .offset((page - 1) * per_page)
         .select((
             people::id,
-            people::family_name,
-            people::middle_name,
-            people::given_name,
+            people::full_name,
             people::date_of_birth,
             people::sex,
             people::status,
             people::org_unit_id,
-            org_units::name,
         ))
         .load(conn)?;
     Ok(Paged { items, total, page, per_page })
@@ -155,13 +150,50 @@ pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> StoreResult<Person> {
     if scope.allows(person.org_unit_id) { Ok(person) } else { Err(StoreError::NotFound) }
 }
 
+/// Someone already in the registry, as the checks before saving find them. Whether the user
+/// may see them is for the caller to decide (a secretary may not, outside their units).
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct Existing {
+    pub id: i64,
+    pub full_name: String,
+    pub date_of_birth: Date,
+    pub org_unit_id: i64,
+}
+
+fn existing_columns() -> (people::id, people::full_name, people::date_of_birth, people::org_unit_id) {
+    (people::id, people::full_name, people::date_of_birth, people::org_unit_id)
+}
+
+/// Who holds this citizen ID, other than `except`, in any unit.
+pub fn citizen_id_holder(conn: &mut DbConn, citizen_id: &str, except: Option<i64>) -> StoreResult<Option<Existing>> {
+    let holder: Option<Existing> =
+        people::table.filter(people::citizen_id.eq(citizen_id)).select(existing_columns()).first(conn).optional()?;
+    Ok(holder.filter(|h| Some(h.id) != except))
+}
+
+/// People, other than `except`, in any unit, born on that day whose name is the same but for
+/// case, spacing and diacritics ("Nguyen Thi Hang" typed on a phone is "Nguyễn Thị Hằng"):
+/// probably the same person entered twice.
+pub fn same_name_and_birth(
+    conn: &mut DbConn,
+    full_name: &str,
+    date_of_birth: Date,
+    except: Option<i64>,
+) -> StoreResult<Vec<Existing>> {
+    let folded = names::fold(full_name);
+    let born_that_day: Vec<Existing> = people::table
+        .filter(people::date_of_birth.eq(date_of_birth))
+        .order(people::id.asc())
+        .select(existing_columns())
+        .load(conn)?;
+    Ok(born_that_day.into_iter().filter(|p| Some(p.id) != except && names::fold(&p.full_name) == folded).collect())
+}
+
 fn check_citizen_id_free(conn: &mut DbConn, citizen_id: &Option<String>, except: Option<i64>) -> StoreResult<()> {
-    if let Some(cid) = citizen_id {
-        let other: Option<i64> =
-            people::table.filter(people::citizen_id.eq(cid)).select(people::id).first(conn).optional()?;
-        if other.is_some() && other != except {
-            return Err(StoreError::Conflict("person.error.citizen_id_taken"));
-        }
+    if let Some(cid) = citizen_id
+        && citizen_id_holder(conn, cid, except)?.is_some()
+    {
+        return Err(StoreError::Conflict("person.error.citizen_id_taken"));
     }
     Ok(())
 }
@@ -186,9 +218,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, scope: &Scope, input: &PersonInp
 fn values(
     input: &PersonInput,
 ) -> (
-    diesel::dsl::Eq<people::family_name, String>,
-    diesel::dsl::Eq<people::middle_name, String>,
-    diesel::dsl::Eq<people::given_name, String>,
+    diesel::dsl::Eq<people::full_name, String>,
+    diesel::dsl::Eq<people::sort_name, String>,
     diesel::dsl::Eq<people::sort_key, Vec<u8>>,
     diesel::dsl::Eq<people::search_text, String>,
     diesel::dsl::Eq<people::date_of_birth, Date>,
@@ -203,10 +234,9 @@ fn values(
     diesel::dsl::Eq<people::ceremony_date, Option<Date>>,
 ) {
     (
-        people::family_name.eq(input.family_name.clone()),
-        people::middle_name.eq(input.middle_name.clone()),
-        people::given_name.eq(input.given_name.clone()),
-        people::sort_key.eq(names::sort_key(&input.family_name, &input.middle_name, &input.given_name)),
+        people::full_name.eq(input.full_name.clone()),
+        people::sort_name.eq(input.sort_name.clone()),
+        people::sort_key.eq(names::sort_key(&input.sort_name, &input.full_name)),
         people::search_text.eq(input.search_text()),
         people::date_of_birth.eq(input.date_of_birth),
         people::sex.eq(input.sex.clone()),
@@ -245,6 +275,27 @@ pub fn count_by_status(conn: &mut DbConn, scope: &Scope) -> StoreResult<Vec<(Str
         q = q.filter(people::org_unit_id.eq_any(ids.clone()));
     }
     Ok(q.load(conn)?)
+}
+
+/// Computes the collation keys a migration could not (it leaves them empty), so lists are in
+/// Vietnamese order. Run on connecting, after the migrations; does nothing when every key is set.
+pub fn fill_sort_keys(conn: &mut DbConn) -> StoreResult<usize> {
+    let empty: Vec<u8> = Vec::new();
+    let missing: Vec<(i64, String, String)> = people::table
+        .filter(people::sort_key.eq(&empty))
+        .select((people::id, people::sort_name, people::full_name))
+        .load(conn)?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    super::write_tx(conn, |conn| {
+        for (id, sort_name, full_name) in &missing {
+            diesel::update(people::table.find(id))
+                .set(people::sort_key.eq(names::sort_key(sort_name, full_name)))
+                .execute(conn)?;
+        }
+        Ok(missing.len())
+    })
 }
 
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {

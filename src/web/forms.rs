@@ -1,5 +1,7 @@
-//! Helpers for forms: a message per field, and the conversions every form needs (trimmed text,
-//! optional text, dates typed as dd/mm/yyyy, ids from selects, checkboxes).
+//! Helpers for forms: a message per field, and the conversions every form needs (cleaned text,
+//! optional text, search input, dates typed as dd/mm/yyyy, ids from selects, checkboxes). Every
+//! piece of typed text goes through `names::clean`, so no control or invisible character (NUL,
+//! U+202E, zero-width spaces) reaches the database.
 
 use std::collections::BTreeMap;
 
@@ -31,9 +33,29 @@ impl FieldErrors {
     }
 }
 
-/// Text as typed: NFC, trimmed, inner spaces collapsed.
+/// Text as typed: invisible characters removed, NFC, trimmed, inner spaces collapsed.
 pub fn text(input: &str) -> String {
     names::clean(input)
+}
+
+/// Text of a multi-line field (a textarea): cleaned like `text`, line by line, with its line
+/// breaks kept.
+pub fn multiline_text(input: &str) -> String {
+    names::clean_multiline(input)
+}
+
+/// The longest search a list accepts, in characters and in words; what is typed beyond is
+/// dropped, so no query grows with its input.
+pub const SEARCH_MAX_CHARS: usize = 100;
+pub const SEARCH_MAX_WORDS: usize = 8;
+
+/// A search box's text: cleaned, at most `SEARCH_MAX_WORDS` words and `SEARCH_MAX_CHARS`
+/// characters.
+pub fn search_text(input: &str) -> String {
+    let cleaned = text(input);
+    let words = cleaned.split(' ').take(SEARCH_MAX_WORDS).collect::<Vec<_>>().join(" ");
+    let capped: String = words.chars().take(SEARCH_MAX_CHARS).collect();
+    capped.trim_end().to_owned()
 }
 
 pub fn optional_text(input: &str) -> Option<String> {
@@ -105,6 +127,23 @@ mod tests {
         assert!(!looks_like_email("hang.nguyen"));
         assert!(!looks_like_email("a b@x.vn"));
         assert!(!looks_like_email("a@x"));
+    }
+
+    #[test]
+    fn search_text_is_cleaned_and_capped() {
+        assert_eq!(search_text("  nguyen\u{0} thi\u{200B}  hang "), "nguyen thi hang");
+        let many = vec!["an"; 1001].join(" ");
+        assert_eq!(search_text(&many), ["an"; SEARCH_MAX_WORDS].join(" "));
+        let long = "ư".repeat(500);
+        assert_eq!(search_text(&long).chars().count(), SEARCH_MAX_CHARS);
+        // Invisible characters between words do not count as words of their own.
+        assert_eq!(search_text(&format!("{}nguyen", "\u{200B} ".repeat(20))), "nguyen");
+    }
+
+    #[test]
+    fn multi_line_fields_keep_their_lines() {
+        assert_eq!(multiline_text("KT. HIỆU TRƯỞNG\r\n\u{202E}PHÓ HIỆU TRƯỞNG"), "KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG");
+        assert_eq!(text("KT. HIỆU TRƯỞNG\nPHÓ HIỆU TRƯỞNG"), "KT. HIỆU TRƯỞNG PHÓ HIỆU TRƯỞNG");
     }
 
     #[test]

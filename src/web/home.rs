@@ -8,7 +8,10 @@ use super::error::AppResult;
 use super::page::{Page, see_other};
 use super::routes::Router;
 use super::state::AppState;
+use crate::domain::numbers;
+use crate::domain::person::Status;
 use crate::domain::role::Role;
+use crate::i18n::{self, Lang};
 use crate::store;
 
 pub fn routes(r: &mut Router) {
@@ -22,14 +25,42 @@ struct HomeView {
     is_lecturer: bool,
     is_secretary: bool,
     is_learner: bool,
-    people_total: i64,
-    people_in_scope: i64,
-    candidates: i64,
-    probationary: i64,
+    people_total: String,
+    people: Option<PeopleCounts>,
     accounts: i64,
     units: Vec<String>,
     programs: Vec<ProgramCard>,
     me: Option<LearnerCard>,
+}
+
+/// The people of the user's units per status, and the total they add up to.
+#[derive(Serialize)]
+struct PeopleCounts {
+    by_status: Vec<StatusCount>,
+    total: String,
+}
+
+#[derive(Serialize)]
+struct StatusCount {
+    label: String,
+    n: String,
+}
+
+impl PeopleCounts {
+    /// Every status is shown, with 0 when nobody has it; a status the code does not know (none
+    /// should exist) still counts in the total, under its code.
+    fn new(lang: Lang, counts: &[(String, i64)]) -> Self {
+        let of = |code: &str| counts.iter().filter(|(s, _)| s == code).map(|(_, n)| n).sum::<i64>();
+        let mut by_status: Vec<StatusCount> = Status::ALL
+            .into_iter()
+            .map(|s| StatusCount { label: i18n::t(lang, &s.label_key()), n: numbers::count(of(s.code())) })
+            .collect();
+        for (code, n) in counts.iter().filter(|(code, _)| Status::parse(code).is_none()) {
+            by_status.push(StatusCount { label: code.clone(), n: numbers::count(*n) });
+        }
+        let total = counts.iter().map(|(_, n)| n).sum();
+        Self { by_status, total: numbers::count(total) }
+    }
 }
 
 #[derive(Serialize)]
@@ -63,23 +94,18 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
             };
             if v.is_admin {
                 v.accounts = store::users::count(c)?;
-                v.people_total = store::people::count(c)?;
+                v.people_total = numbers::count(store::people::count(c)?);
             }
             if v.is_admin || v.is_staff || v.is_secretary {
                 let scope = store::orgs::scope_for(c, &user)?;
-                for (status, n) in store::people::count_by_status(c, &scope)? {
-                    v.people_in_scope += n;
-                    match status.as_str() {
-                        "candidate" => v.candidates = n,
-                        "probationary" => v.probationary = n,
-                        _ => {}
-                    }
-                }
+                v.people = Some(PeopleCounts::new(lang, &store::people::count_by_status(c, &scope)?));
             }
+            // Units are named with their committee, which takes the tree; only some cards need it.
+            let needs_tree = v.is_secretary || user.user.person_id.is_some();
+            let tree =
+                if needs_tree { store::orgs::UnitTree::load(c)? } else { store::orgs::UnitTree::new(Vec::new()) };
             if v.is_secretary {
-                for id in &user.secretary_units {
-                    v.units.push(store::orgs::find(c, *id)?.name);
-                }
+                v.units = user.secretary_units.iter().map(|id| tree.label(*id)).collect();
             }
             if v.is_staff || v.is_admin || v.is_lecturer {
                 for p in store::programs::all(c)? {
@@ -89,14 +115,31 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
             }
             if let Some(person_id) = user.user.person_id {
                 let person = store::people::find(c, &store::Scope::All, person_id)?;
-                let unit = store::orgs::find(c, person.org_unit_id)?.name;
-                let status = crate::domain::person::Status::parse(&person.status)
-                    .map(|s| crate::i18n::t(lang, &s.label_key()))
-                    .unwrap_or_default();
+                let unit = store::orgs::label(c, person.org_unit_id)?;
+                let status = Status::parse(&person.status).map(|s| i18n::t(lang, &s.label_key())).unwrap_or_default();
                 v.me = Some(LearnerCard { full_name: person.full_name(), status, unit });
             }
             Ok(v)
         })
         .await?;
     page.titled("home.title").render("home/index", &view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_status_add_up_to_the_total() {
+        let counts = [("official".to_owned(), 13), ("candidate".to_owned(), 1130), ("probationary".to_owned(), 61)];
+        let shown = PeopleCounts::new(Lang::Vi, &counts);
+        let pairs: Vec<(&str, &str)> = shown.by_status.iter().map(|s| (s.label.as_str(), s.n.as_str())).collect();
+        assert_eq!(
+            pairs,
+            vec![("Quần chúng ưu tú", "1.130"), ("Đảng viên dự bị", "61"), ("Đảng viên chính thức", "13")]
+        );
+        assert_eq!(shown.total, "1.204");
+        let none = PeopleCounts::new(Lang::Vi, &[]);
+        assert!(none.by_status.iter().all(|s| s.n == "0") && none.total == "0");
+    }
 }

@@ -27,7 +27,7 @@ fn expected_nav(email: &str) -> Vec<(&'static str, bool)> {
     };
     vec![
         ("Trang chủ", true),
-        ("Học viên", people),
+        ("Quần chúng, đảng viên", people),
         ("Tổ chức đảng", orgs),
         ("Chương trình", programs),
         ("Tài khoản", admin),

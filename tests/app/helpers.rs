@@ -29,7 +29,7 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
 }
 
-enum TestDatabase {
+pub enum TestDatabase {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
@@ -49,7 +49,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// A database of its own for one test: a temporary SQLite file, or — when
 /// BOIDUONG_TEST_PG_URL is set — a new PostgreSQL database, and a test that cannot create it
 /// fails (it never falls back to SQLite).
-fn test_database() -> (String, TestDatabase) {
+pub fn test_database() -> (String, TestDatabase) {
     match std::env::var("BOIDUONG_TEST_PG_URL").ok().filter(|v| !v.is_empty()) {
         Some(admin_url) => {
             let name = format!(

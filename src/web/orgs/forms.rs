@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::domain::org::OrgKind;
+use crate::domain::org::{self, OrgKind};
 use crate::i18n::Lang;
 use crate::store::orgs::{NewOrgUnit, OrgUnit};
 use crate::web::forms::{self, FieldErrors};
@@ -40,7 +40,7 @@ impl NewUnitForm {
 }
 
 /// An optional parent from a select: empty means the top of the tree; anything else must be an
-/// open unit.
+/// open party committee (a chi bộ has no units under it).
 fn parent_choice(
     errors: &mut FieldErrors,
     lang: Lang,
@@ -58,6 +58,10 @@ fn parent_choice(
         }
         Some(unit) if !unit.is_open() => {
             errors.add(lang, field, "org.error.parent_closed");
+            None
+        }
+        Some(unit) if !org::may_be_parent(unit.kind()) => {
+            errors.add(lang, field, "org.error.parent_is_cell");
             None
         }
         Some(unit) => Some(unit.id),
@@ -149,8 +153,8 @@ mod tests {
         OrgUnit {
             id,
             parent_id: None,
-            kind: "cell".into(),
-            name: format!("Chi bộ {id}"),
+            kind: "commune_committee".into(),
+            name: format!("Đảng bộ xã {id}"),
             valid_from: date!(2025 - 07 - 01),
             closed_on: closed.then_some(date!(2026 - 01 - 01)),
         }
@@ -179,6 +183,24 @@ mod tests {
         assert!(form.validate(Lang::Vi, &[unit(2, true)]).unwrap_err().has("move_parent"));
         assert!(form.validate(Lang::Vi, &[unit(1, false)]).unwrap_err().has("move_parent"));
         assert_eq!(MoveForm { parent: "".into() }.validate(Lang::Vi, &[]).unwrap(), None);
+    }
+
+    #[test]
+    fn a_chi_bo_cannot_be_a_parent() {
+        let mut cell = unit(3, false);
+        cell.kind = "grassroots_cell".into();
+        let form = NewUnitForm {
+            name: "Chi bộ thôn 9".into(),
+            kind: "cell".into(),
+            parent: "3".into(),
+            valid_from: "01/01/2026".into(),
+        };
+        let errors = form.validate(Lang::Vi, std::slice::from_ref(&cell)).unwrap_err();
+        assert_eq!(
+            serde_json::to_value(&errors).unwrap()["parent"],
+            crate::i18n::t(Lang::Vi, "org.error.parent_is_cell").as_str()
+        );
+        assert!(MoveForm { parent: "3".into() }.validate(Lang::Vi, &[cell]).unwrap_err().has("move_parent"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The Party organisation tree (tổ chức đảng): the whole tree, a unit's details and history,
-//! and the changes staff make to it — create, rename, move, close, bind secretaries.
+//! and the changes staff make to it — create, rename, move, dissolve (after a page that says
+//! what it means), bind secretaries to a chi bộ.
 
 mod forms;
 mod handlers;
@@ -15,6 +16,7 @@ pub fn routes(r: &mut Router) {
         .get("/orgs/{id}", handlers::detail)
         .post("/orgs/{id}/rename", handlers::rename)
         .post("/orgs/{id}/move", handlers::move_unit)
+        .get("/orgs/{id}/close", handlers::close_form)
         .post("/orgs/{id}/close", handlers::close)
         .post("/orgs/{id}/secretaries", handlers::secretaries);
 }

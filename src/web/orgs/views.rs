@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use super::forms::{CloseForm, NewUnitForm, RenameForm, SecretaryForm};
-use crate::domain::dates;
 use crate::domain::org::{self, OrgKind};
+use crate::domain::{dates, numbers};
 use crate::i18n::{self, Lang};
-use crate::store::orgs::{FormerName, OrgUnit};
+use crate::store::orgs::{FormerName, OrgUnit, UnitTree};
 use crate::web::forms::FieldErrors;
 
 /// The deepest indentation the stylesheet has; deeper units show at this depth.
@@ -26,36 +26,23 @@ pub struct TreeRow {
     pub name: String,
     pub kind: String,
     pub depth: usize,
-    /// People in the unit and every unit below it.
-    pub people: i64,
+    /// People in the unit and every unit below it, written the Vietnamese way ("1.234").
+    pub people: String,
     pub closed_on: Option<String>,
 }
 
 /// The whole tree in reading order, with each unit's people counted over its subtree.
-pub fn tree_rows(lang: Lang, units: &[OrgUnit], counts: &[(i64, i64)]) -> Vec<TreeRow> {
-    let order = org::depth_first(&pairs(units));
-    let mut totals: std::collections::HashMap<i64, i64> = counts.iter().copied().collect();
-    // Children come after their parent in depth-first order, so walking it backwards adds
-    // every subtree into its parent before the parent is added to its own.
-    for (index, _) in order.iter().rev() {
-        let unit = &units[*index];
-        if let Some(parent) = unit.parent_id {
-            let own = totals.get(&unit.id).copied().unwrap_or(0);
-            *totals.entry(parent).or_insert(0) += own;
-        }
-    }
-    order
+pub fn tree_rows(lang: Lang, tree: &UnitTree, counts: &[(i64, i64)]) -> Vec<TreeRow> {
+    let totals = tree.totals(counts);
+    tree.depth_first()
         .into_iter()
-        .map(|(index, depth)| {
-            let unit = &units[index];
-            TreeRow {
-                id: unit.id,
-                name: unit.name.clone(),
-                kind: kind_label(lang, &unit.kind),
-                depth: depth.min(MAX_DEPTH),
-                people: totals.get(&unit.id).copied().unwrap_or(0),
-                closed_on: unit.closed_on.map(dates::format),
-            }
+        .map(|(unit, depth)| TreeRow {
+            id: unit.id,
+            name: unit.name.clone(),
+            kind: kind_label(lang, &unit.kind),
+            depth: depth.min(MAX_DEPTH),
+            people: numbers::count(totals.get(&unit.id).copied().unwrap_or(0)),
+            closed_on: unit.closed_on.map(dates::format),
         })
         .collect()
 }
@@ -89,6 +76,23 @@ pub struct KindOption {
     pub selected: bool,
 }
 
+/// Where a unit may be put: open party committees in tree order, indented by depth (a chi bộ
+/// has no units under it); `exclude` are left out. A unit already chosen stays on offer.
+pub fn parent_options(tree: &UnitTree, exclude: &[i64], selected: Option<i64>) -> Vec<UnitOption> {
+    tree.depth_first()
+        .into_iter()
+        .filter(|(unit, _)| {
+            let fits = unit.is_open() && org::may_be_parent(unit.kind());
+            (fits || selected == Some(unit.id)) && !exclude.contains(&unit.id)
+        })
+        .map(|(unit, depth)| UnitOption {
+            id: unit.id,
+            label: format!("{}{}", "— ".repeat(depth), unit.name),
+            selected: selected == Some(unit.id),
+        })
+        .collect()
+}
+
 pub fn kind_options(lang: Lang, selected: &str) -> Vec<KindOption> {
     OrgKind::ALL
         .into_iter()
@@ -114,12 +118,16 @@ pub struct Link {
 pub struct UnitFacts {
     pub id: i64,
     pub name: String,
+    /// The name as lists show it: a chi bộ with its committee.
+    pub label: String,
     pub kind: String,
+    pub is_cell: bool,
     pub parent: Option<Link>,
     pub valid_from: String,
     pub closed_on: Option<String>,
     pub is_open: bool,
-    pub people: i64,
+    /// People in the unit and every unit below it.
+    pub people: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,7 +157,6 @@ pub struct Child {
 #[derive(Debug, Default, Serialize)]
 pub struct DetailForms {
     pub rename: RenameForm,
-    pub close: CloseForm,
     pub secretary: SecretaryForm,
     /// The parent chosen in a refused move; otherwise the current parent is selected.
     #[serde(skip)]
@@ -159,6 +166,14 @@ pub struct DetailForms {
 #[derive(Serialize)]
 pub struct DetailView {
     pub unit: UnitFacts,
+    /// Units below: a committee's; a chi bộ has none, unless from before the rule.
+    pub show_children: bool,
+    pub can_add_child: bool,
+    /// The secretaries' section: on a chi bộ, where a binding from before the rule is left, or
+    /// to show why one was refused.
+    pub show_secretaries: bool,
+    /// Only an open chi bộ takes a new secretary.
+    pub can_assign_secretary: bool,
     pub former_names: Vec<FormerNameRow>,
     pub children: Vec<Child>,
     pub secretaries: Vec<Secretary>,
@@ -171,8 +186,9 @@ pub struct DetailView {
 /// Everything the detail page shows, read in one go.
 pub struct DetailData {
     pub unit: OrgUnit,
-    pub units: Vec<OrgUnit>,
+    pub tree: UnitTree,
     pub former_names: Vec<FormerName>,
+    /// People in the unit and its subtree.
     pub people: i64,
     /// Bound secretaries: (user id, name, email).
     pub secretaries: Vec<(i64, String, String)>,
@@ -196,12 +212,10 @@ impl DetailData {
 
     pub fn into_view(self, lang: Lang, forms: DetailForms, errors: FieldErrors) -> DetailView {
         let unit = &self.unit;
-        let parent = unit
-            .parent_id
-            .and_then(|p| self.units.iter().find(|u| u.id == p))
-            .map(|p| Link { id: p.id, name: p.name.clone() });
-        let children = self
-            .units
+        let parent = unit.parent_id.and_then(|p| self.tree.get(p)).map(|p| Link { id: p.id, name: p.name.clone() });
+        let children: Vec<Child> = self
+            .tree
+            .units()
             .iter()
             .filter(|u| u.parent_id == Some(unit.id))
             .map(|u| Child {
@@ -212,9 +226,9 @@ impl DetailData {
             })
             .collect();
         // A unit cannot go under itself or anything below it, so those are not offered.
-        let below = org::descendants(&pairs(&self.units), &[unit.id]);
+        let below = self.tree.subtree(unit.id);
         let selected = forms.move_to.unwrap_or(unit.parent_id);
-        let move_options = unit_options(&self.units, &below, &selected.into_iter().collect::<Vec<_>>());
+        let move_options = parent_options(&self.tree, &below, selected);
         let assignable = self.assignable();
         let secretary_choices = self
             .secretary_accounts
@@ -222,16 +236,23 @@ impl DetailData {
             .filter(|(id, _, _)| assignable.contains(id))
             .map(|(id, name, email)| Secretary { id: *id, name: name.clone(), email: email.clone() })
             .collect();
+        let is_cell = unit.kind().is_some_and(OrgKind::is_cell);
         DetailView {
+            show_children: !is_cell || !children.is_empty(),
+            can_add_child: !is_cell && unit.is_open(),
+            show_secretaries: is_cell || !self.secretaries.is_empty() || errors.has("secretary"),
+            can_assign_secretary: is_cell && unit.is_open(),
             unit: UnitFacts {
                 id: unit.id,
                 name: unit.name.clone(),
+                label: self.tree.label(unit.id),
                 kind: kind_label(lang, &unit.kind),
+                is_cell,
                 parent,
                 valid_from: dates::format(unit.valid_from),
                 closed_on: unit.closed_on.map(dates::format),
                 is_open: unit.is_open(),
-                people: self.people,
+                people: numbers::count(self.people),
             },
             former_names: self
                 .former_names
@@ -252,6 +273,60 @@ impl DetailData {
     }
 }
 
+/// The dissolution page: what closing the unit means, before it is done.
+#[derive(Serialize)]
+pub struct CloseView {
+    pub id: i64,
+    pub label: String,
+    pub kind: String,
+    pub closed_on: Option<String>,
+    /// People who stay on the unit's records (its subtree's).
+    pub people: String,
+    pub has_people: bool,
+    pub secretaries: Vec<Secretary>,
+    /// Units below that are still open: while there are any, it cannot be dissolved.
+    pub open_children: Vec<Child>,
+    pub form: CloseForm,
+    pub errors: FieldErrors,
+}
+
+/// What the dissolution page shows, read in one go.
+pub struct CloseData {
+    pub unit: OrgUnit,
+    pub tree: UnitTree,
+    pub people: i64,
+    pub secretaries: Vec<(i64, String, String)>,
+}
+
+impl CloseData {
+    pub fn label(&self) -> String {
+        self.tree.label(self.unit.id)
+    }
+
+    pub fn into_view(self, lang: Lang, form: CloseForm, errors: FieldErrors) -> CloseView {
+        let unit = &self.unit;
+        let open_children = self
+            .tree
+            .units()
+            .iter()
+            .filter(|u| u.parent_id == Some(unit.id) && u.is_open())
+            .map(|u| Child { id: u.id, name: u.name.clone(), kind: kind_label(lang, &u.kind), closed_on: None })
+            .collect();
+        CloseView {
+            id: unit.id,
+            label: self.tree.label(unit.id),
+            kind: kind_label(lang, &unit.kind),
+            closed_on: unit.closed_on.map(dates::format),
+            people: numbers::count(self.people),
+            has_people: self.people > 0,
+            secretaries: self.secretaries.into_iter().map(|(id, name, email)| Secretary { id, name, email }).collect(),
+            open_children,
+            form,
+            errors,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,7 +336,7 @@ mod tests {
         OrgUnit {
             id,
             parent_id: parent,
-            kind: "cell".into(),
+            kind: if id == 3 || id == 4 { "cell" } else { "commune_committee" }.into(),
             name: format!("U{id}"),
             valid_from: date!(2025 - 07 - 01),
             closed_on: None,
@@ -270,10 +345,10 @@ mod tests {
 
     #[test]
     fn people_are_counted_over_the_subtree() {
-        let units = [unit(1, None), unit(2, Some(1)), unit(3, Some(2)), unit(4, Some(1))];
-        let rows = tree_rows(Lang::Vi, &units, &[(3, 5), (4, 2), (2, 1)]);
-        let got: Vec<(i64, usize, i64)> = rows.iter().map(|r| (r.id, r.depth, r.people)).collect();
-        assert_eq!(got, vec![(1, 0, 8), (2, 1, 6), (3, 2, 5), (4, 1, 2)]);
+        let tree = UnitTree::new(vec![unit(1, None), unit(2, Some(1)), unit(3, Some(2)), unit(4, Some(1))]);
+        let rows = tree_rows(Lang::Vi, &tree, &[(3, 5), (4, 2), (2, 1), (1, 1227)]);
+        let got: Vec<(i64, usize, &str)> = rows.iter().map(|r| (r.id, r.depth, r.people.as_str())).collect();
+        assert_eq!(got, vec![(1, 0, "1.235"), (2, 1, "6"), (3, 2, "5"), (4, 1, "2")]);
     }
 
     #[test]
@@ -284,5 +359,16 @@ mod tests {
         assert_eq!(options.len(), 1);
         assert_eq!(options[0].label, "— U2");
         assert!(options[0].selected);
+    }
+
+    #[test]
+    fn only_open_committees_are_offered_as_parents() {
+        // 3 and 4 are chi bộ, 5 a closed committee.
+        let mut units = vec![unit(1, None), unit(2, Some(1)), unit(3, Some(2)), unit(4, Some(1)), unit(5, Some(1))];
+        units[4].closed_on = Some(date!(2026 - 01 - 01));
+        let tree = UnitTree::new(units);
+        let ids = |options: Vec<UnitOption>| options.into_iter().map(|o| o.id).collect::<Vec<_>>();
+        assert_eq!(ids(parent_options(&tree, &[], None)), vec![1, 2]);
+        assert_eq!(ids(parent_options(&tree, &[2], Some(5))), vec![1, 5], "the current parent stays on offer");
     }
 }

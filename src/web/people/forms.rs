@@ -1,26 +1,28 @@
 //! The person form: what was typed, kept as text so it can be shown again, and its validation
-//! into a `PersonInput`.
+//! into a `PersonInput`. The name is one field ("Họ và tên"); the sort name is worked out from it
+//! when left empty and can be typed when the rule does not fit.
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::citizen_id::{self, Warning};
-use crate::domain::dates;
 use crate::domain::person::{self, AdmissionDatesProblem, Sex, Status};
+use crate::domain::{dates, names};
 use crate::i18n::Lang;
 use crate::store::people::{Person, PersonInput};
 use crate::web::forms::{self, FieldErrors};
 
-const NAME_MAX: usize = 50;
+const FULL_NAME_MAX: usize = 100;
+const SORT_NAME_MAX: usize = 50;
 const HOMETOWN_MAX: usize = 200;
 const EMAIL_MAX: usize = 254;
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct PersonForm {
-    pub family_name: String,
-    pub middle_name: String,
-    pub given_name: String,
+    pub full_name: String,
+    /// Empty means "work it out from the full name".
+    pub sort_name: String,
     pub date_of_birth: String,
     pub sex: String,
     pub hometown: String,
@@ -31,6 +33,8 @@ pub struct PersonForm {
     pub status: String,
     pub admission_decision_date: String,
     pub ceremony_date: String,
+    /// Ticked after the form warned of someone with the same name and date of birth.
+    pub confirm_same: String,
 }
 
 impl PersonForm {
@@ -44,10 +48,12 @@ impl PersonForm {
     }
 
     pub fn from_person(p: &Person) -> Self {
+        // A sort name that the rule gives is shown empty, so that it follows a corrected name.
+        let sort_name =
+            if p.sort_name == names::derive_sort_name(&p.full_name) { String::new() } else { p.sort_name.clone() };
         Self {
-            family_name: p.family_name.clone(),
-            middle_name: p.middle_name.clone(),
-            given_name: p.given_name.clone(),
+            full_name: p.full_name.clone(),
+            sort_name,
             date_of_birth: dates::format(p.date_of_birth),
             sex: p.sex.clone(),
             hometown: p.hometown.clone(),
@@ -58,16 +64,29 @@ impl PersonForm {
             status: p.status.clone(),
             admission_decision_date: dates::format_opt(p.admission_decision_date),
             ceremony_date: dates::format_opt(p.ceremony_date),
+            confirm_same: String::new(),
         }
+    }
+
+    /// The sort name the list will use: the typed one, or the one the rule gives.
+    pub fn effective_sort_name(&self) -> String {
+        match forms::text(&self.sort_name) {
+            typed if typed.is_empty() => names::derive_sort_name(&forms::text(&self.full_name)),
+            typed => typed,
+        }
+    }
+
+    pub fn confirmed_same(&self) -> bool {
+        forms::checkbox(&self.confirm_same)
     }
 
     /// The person to store, or a message per wrong field. `cells` are the chi bộ the user may
     /// put the person in.
     pub fn validate(&self, lang: Lang, cells: &[i64], today: Date) -> Result<PersonInput, FieldErrors> {
         let mut e = FieldErrors::default();
-        let family_name = forms::required_text(&mut e, lang, "family_name", &self.family_name, NAME_MAX);
-        let middle_name = optional_text(&mut e, lang, "middle_name", &self.middle_name, NAME_MAX);
-        let given_name = forms::required_text(&mut e, lang, "given_name", &self.given_name, NAME_MAX);
+        let full_name = forms::required_text(&mut e, lang, "full_name", &self.full_name, FULL_NAME_MAX);
+        optional_text(&mut e, lang, "sort_name", &self.sort_name, SORT_NAME_MAX);
+        let sort_name = self.effective_sort_name();
         let date_of_birth = forms::required_date(&mut e, lang, "date_of_birth", &self.date_of_birth);
         if date_of_birth.is_some_and(|d| d >= today) {
             e.add(lang, "date_of_birth", "person.error.birth_future");
@@ -123,9 +142,8 @@ impl PersonForm {
             return Err(e);
         };
         Ok(PersonInput {
-            family_name,
-            middle_name,
-            given_name,
+            full_name,
+            sort_name,
             date_of_birth,
             sex: sex.code().into(),
             hometown,
@@ -150,13 +168,12 @@ impl PersonForm {
     }
 }
 
-fn optional_text(e: &mut FieldErrors, lang: Lang, field: &'static str, input: &str, max: usize) -> String {
+fn optional_text(e: &mut FieldErrors, lang: Lang, field: &'static str, input: &str, max: usize) {
     let value = forms::text(input);
     if value.chars().count() > max {
         // required_text words the length message; the value is not empty, so that is all it says.
         forms::required_text(e, lang, field, &value, max);
     }
-    value
 }
 
 fn choice<T>(
@@ -183,9 +200,7 @@ mod tests {
 
     fn good() -> PersonForm {
         PersonForm {
-            family_name: " Nguye\u{302}\u{303}n ".into(),
-            middle_name: "Thị  Thu".into(),
-            given_name: "Hằng".into(),
+            full_name: " Nguye\u{302}\u{303}n  Thị\u{200B} Thu Hằng".into(),
             date_of_birth: "05/06/1998".into(),
             sex: "F".into(),
             hometown: "Ea Kar, Đắk Lắk".into(),
@@ -205,8 +220,8 @@ mod tests {
     #[test]
     fn a_good_form_becomes_clean_input() {
         let input = good().validate(Lang::Vi, &[7], TODAY).unwrap();
-        assert_eq!(input.family_name, "Nguyễn");
-        assert_eq!(input.middle_name, "Thị Thu");
+        assert_eq!(input.full_name, "Nguyễn Thị Thu Hằng");
+        assert_eq!(input.sort_name, "Hằng");
         assert_eq!(input.date_of_birth, date!(1998 - 06 - 05));
         assert_eq!(input.citizen_id.as_deref(), Some("066198012345"));
         assert_eq!(input.email.as_deref(), Some("hang@example.vn"));
@@ -218,8 +233,9 @@ mod tests {
     #[test]
     fn each_wrong_field_gets_its_message() {
         type Change = fn(&mut PersonForm);
-        let cases: [(Change, &str, &str); 9] = [
-            (|f| f.given_name.clear(), "given_name", "form.required"),
+        let cases: [(Change, &str, &str); 10] = [
+            (|f| f.full_name = " \u{200B} ".into(), "full_name", "form.required"),
+            (|f| f.sort_name = "x".repeat(51), "sort_name", "form.too_long"),
             (|f| f.date_of_birth = "31/02/1998".into(), "date_of_birth", "form.invalid_date"),
             (|f| f.date_of_birth = "02/06/2026".into(), "date_of_birth", "person.error.birth_future"),
             (|f| f.citizen_id = "0661980123456".into(), "citizen_id", "person.error.citizen_id_format"),
@@ -234,7 +250,9 @@ mod tests {
             change(&mut form);
             let message = i18n::t(Lang::Vi, key);
             assert_ne!(message, key, "{key} is in the catalog");
-            assert_eq!(errors(&form)[field], message.as_str(), "{field}");
+            let shown = errors(&form)[field].as_str().unwrap_or_default().to_owned();
+            let expected = message.split('{').next().unwrap_or_default();
+            assert!(shown.starts_with(expected), "{field}: {shown}");
         }
     }
 
@@ -248,6 +266,40 @@ mod tests {
         form.ceremony_date = "15/03/2026".into();
         let input = form.validate(Lang::Vi, &[7], TODAY).unwrap();
         assert_eq!(input.ceremony_date, Some(date!(2026 - 03 - 15)));
+    }
+
+    #[test]
+    fn the_sort_name_is_worked_out_unless_typed() {
+        let mut form = good();
+        form.full_name = "Y Ngông Niê Kdăm".into();
+        assert_eq!(form.validate(Lang::Vi, &[7], TODAY).unwrap().sort_name, "Ngông");
+        form.full_name = "H\u{2019}Hen Niê".into();
+        assert_eq!(form.validate(Lang::Vi, &[7], TODAY).unwrap().sort_name, "Hen");
+        form.sort_name = " Niê ".into();
+        assert_eq!(form.validate(Lang::Vi, &[7], TODAY).unwrap().sort_name, "Niê");
+    }
+
+    #[test]
+    fn a_sort_name_the_rule_gives_is_shown_empty_on_the_edit_form() {
+        let input = good().validate(Lang::Vi, &[7], TODAY).unwrap();
+        let mut person = Person {
+            id: 1,
+            full_name: input.full_name,
+            sort_name: input.sort_name,
+            date_of_birth: input.date_of_birth,
+            sex: input.sex,
+            hometown: input.hometown,
+            citizen_id: None,
+            email: None,
+            phone: None,
+            org_unit_id: 7,
+            status: input.status,
+            admission_decision_date: None,
+            ceremony_date: None,
+        };
+        assert_eq!(PersonForm::from_person(&person).sort_name, "");
+        person.sort_name = "Thu Hằng".into();
+        assert_eq!(PersonForm::from_person(&person).sort_name, "Thu Hằng");
     }
 
     #[test]
