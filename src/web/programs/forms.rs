@@ -1,11 +1,13 @@
-//! The program form: rules typed as people write them ("0,20", "5.0", "60"), lessons as
-//! numbered rows (a form cannot nest lists, so row i is `lesson_title_i`, `lesson_required_i`…).
+//! The program form: rules typed as people write them ("20%" or "0,2", "5,0" or "5.0", "60"),
+//! lessons as numbered rows (a form cannot nest lists, so row i is `lesson_title_i`,
+//! `lesson_required_i`…; people read row i as "Bài i+1").
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::domain::program::{self, Rules};
+use crate::domain::numbers;
+use crate::domain::program::Rules;
 use crate::i18n::Lang;
 use crate::store::programs::{Lesson, LessonEdit, Program, ProgramChanges};
 use crate::web::forms::{self, FieldErrors};
@@ -33,7 +35,10 @@ pub struct ProgramForm {
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct LessonRow {
+    /// The row's place in the form, from 0, as the field names carry it.
     pub index: usize,
+    /// What people read: "Bài 1" for the first row.
+    pub number: usize,
     pub id: String,
     pub title: String,
     pub required: bool,
@@ -47,6 +52,7 @@ impl ProgramForm {
             .enumerate()
             .map(|(index, l)| LessonRow {
                 index,
+                number: index + 1,
                 id: l.id.to_string(),
                 title: l.title.clone(),
                 required: l.required,
@@ -54,18 +60,18 @@ impl ProgramForm {
             })
             .collect();
         for index in rows.len()..rows.len() + NEW_LESSON_ROWS {
-            rows.push(LessonRow { index, required: true, ..Default::default() });
+            rows.push(LessonRow { index, number: index + 1, required: true, ..Default::default() });
         }
         Self {
             name: p.name.clone(),
             short_name: p.short_name.clone(),
-            max_absence_ratio: program::format_ratio(p.max_absence_permille),
+            max_absence_ratio: numbers::format_percent(p.max_absence_permille),
             unexcused_disqualifies: p.unexcused_disqualifies,
-            pass_mark: program::format_tenths(p.pass_mark_tenths),
-            band_excellent: program::format_tenths(p.band_excellent_tenths),
-            band_good: program::format_tenths(p.band_good_tenths),
-            band_fair: program::format_tenths(p.band_fair_tenths),
-            band_average: program::format_tenths(p.band_average_tenths),
+            pass_mark: numbers::format_tenths(p.pass_mark_tenths),
+            band_excellent: numbers::format_tenths(p.band_excellent_tenths),
+            band_good: numbers::format_tenths(p.band_good_tenths),
+            band_fair: numbers::format_tenths(p.band_fair_tenths),
+            band_average: numbers::format_tenths(p.band_average_tenths),
             resits_allowed: p.resits_allowed.to_string(),
             certificate_validity_months: p.certificate_validity_months.map(|m| m.to_string()).unwrap_or_default(),
             default_sessions: p.default_sessions.to_string(),
@@ -83,6 +89,7 @@ impl ProgramForm {
         while map.contains_key(&format!("lesson_title_{index}")) {
             lessons.push(LessonRow {
                 index,
+                number: index + 1,
                 id: get(&format!("lesson_id_{index}")),
                 title: get(&format!("lesson_title_{index}")),
                 required: forms::checkbox(&get(&format!("lesson_required_{index}"))),
@@ -119,7 +126,7 @@ impl ProgramForm {
         let short_name = forms::required_text(&mut e, lang, "short_name", &self.short_name, 100);
         let wording = forms::required_text(&mut e, lang, "certificate_wording", &self.certificate_wording, 500);
         let mut score = |field: &'static str, input: &str| {
-            let parsed = program::parse_tenths(input);
+            let parsed = numbers::parse_tenths(input);
             if parsed.is_none() {
                 e.add(lang, field, "program.error.score_range");
             }
@@ -130,7 +137,7 @@ impl ProgramForm {
         let good = score("band_good", &self.band_good);
         let fair = score("band_fair", &self.band_fair);
         let average = score("band_average", &self.band_average);
-        let absence = program::parse_ratio_permille(&self.max_absence_ratio);
+        let absence = numbers::parse_ratio_permille(&self.max_absence_ratio);
         if absence.is_none() {
             e.add(lang, "max_absence_ratio", "program.error.absence_ratio");
         }
