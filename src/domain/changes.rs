@@ -6,7 +6,8 @@
 //! Nested records flatten to dotted paths ("program.name"). A list of records that carry an
 //! "id" (a program's lessons) is compared item by item, so adding one lesson reads as one
 //! added lesson rather than as two long lists. A field missing, null, empty or an empty list
-//! counts as blank, and blank to blank is no change: a new record lists only what was filled in.
+//! counts as blank, and blank to blank is no change: a new record lists only what was filled in
+//! (a "no" is not filled in either).
 
 use serde_json::{Map, Value};
 
@@ -74,6 +75,8 @@ fn walk(path: &str, before: Option<&Value>, after: Option<&Value>, out: &mut Vec
             lists(path, b, a, out)
         }
         (b, a) if is_blank(b) && is_blank(a) => {}
+        // A new record's "no" is the default, not something filled in.
+        (None, Some(Value::Bool(false))) => {}
         (b, a) if b != a => out.push(Change::Field { path: path.to_owned(), before: b.cloned(), after: a.cloned() }),
         _ => {}
     }
@@ -104,7 +107,10 @@ fn objects(path: &str, before: Option<&Map<String, Value>>, after: Option<&Map<S
 fn without_bookkeeping(item: &Value) -> Value {
     match item {
         Value::Object(map) => Value::Object(
-            map.iter().filter(|(k, _)| !ITEM_BOOKKEEPING.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            map.iter()
+                .filter(|(k, _)| !ITEM_BOOKKEEPING.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         ),
         other => other.clone(),
     }
@@ -278,7 +284,7 @@ mod tests {
 
     #[test]
     fn a_new_record_lists_what_was_filled_in() {
-        let after = json!({ "name": "Chi bộ thôn 1", "kind": "cell", "parent_id": null, "roles": [] });
+        let after = json!({ "name": "Chi bộ thôn 1", "kind": "cell", "parent_id": null, "roles": [], "must_change_password": false });
         assert_eq!(
             diff(None, Some(&after)),
             vec![field("name", None, Some(json!("Chi bộ thôn 1"))), field("kind", None, Some(json!("cell")))]
@@ -356,7 +362,8 @@ mod tests {
 
     #[test]
     fn unknown_fields_come_last_and_keep_their_key() {
-        let changes = diff(Some(&json!({ "ghi_chu": "a", "name": "x" })), Some(&json!({ "ghi_chu": "b", "name": "y" })));
+        let changes =
+            diff(Some(&json!({ "ghi_chu": "a", "name": "x" })), Some(&json!({ "ghi_chu": "b", "name": "y" })));
         assert_eq!(changes.iter().map(Change::path).collect::<Vec<_>>(), ["name", "ghi_chu"]);
     }
 

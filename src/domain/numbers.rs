@@ -10,7 +10,7 @@ pub fn format_int(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -74,11 +74,7 @@ pub fn parse_ratio_permille(input: &str) -> Option<i32> {
         Some(percent) => parse_fixed(percent, 1)?,
         None => {
             let value: f64 = input.replace(',', ".").parse().ok().filter(|v: &f64| v.is_finite())?;
-            if (0.0..=1.0).contains(&value) {
-                (value * 1000.0).round() as i64
-            } else {
-                parse_fixed(input, 1)?
-            }
+            if (0.0..=1.0).contains(&value) { (value * 1000.0).round() as i64 } else { parse_fixed(input, 1)? }
         }
     };
     (0..=1000).contains(&permille).then_some(permille as i32)

@@ -149,8 +149,12 @@ pub fn names(conn: &mut DbConn, mentioned: &Mentioned) -> StoreResult<Names> {
     let mut names = Names::default();
     let ids = unique(&mentioned.org_units);
     if !ids.is_empty() {
-        names.org_units =
-            org_units::table.filter(org_units::id.eq_any(ids)).select((org_units::id, org_units::name)).load(conn)?.into_iter().collect();
+        names.org_units = org_units::table
+            .filter(org_units::id.eq_any(ids))
+            .select((org_units::id, org_units::name))
+            .load(conn)?
+            .into_iter()
+            .collect();
     }
     let ids = unique(&mentioned.people);
     if !ids.is_empty() {
@@ -159,13 +163,21 @@ pub fn names(conn: &mut DbConn, mentioned: &Mentioned) -> StoreResult<Names> {
     }
     let ids = unique(&mentioned.accounts);
     if !ids.is_empty() {
-        names.accounts =
-            users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
+        names.accounts = users::table
+            .filter(users::id.eq_any(ids))
+            .select((users::id, users::display_name))
+            .load(conn)?
+            .into_iter()
+            .collect();
     }
     let ids = unique(&mentioned.programs);
     if !ids.is_empty() {
-        names.programs =
-            programs::table.filter(programs::id.eq_any(ids)).select((programs::id, programs::name)).load(conn)?.into_iter().collect();
+        names.programs = programs::table
+            .filter(programs::id.eq_any(ids))
+            .select((programs::id, programs::name))
+            .load(conn)?
+            .into_iter()
+            .collect();
     }
     let ids = unique(&mentioned.emails);
     if !ids.is_empty() {

@@ -238,7 +238,9 @@ pub struct AccountQuery {
 pub fn search(conn: &mut DbConn, query: &AccountQuery) -> StoreResult<Vec<AccountRow>> {
     let mut q = users::table.select((users::id, users::email, users::display_name, users::active)).into_boxed();
     if let Some(role) = query.role {
-        q = q.filter(users::id.eq_any(user_roles::table.filter(user_roles::role.eq(role.code())).select(user_roles::user_id)));
+        q = q.filter(
+            users::id.eq_any(user_roles::table.filter(user_roles::role.eq(role.code())).select(user_roles::user_id)),
+        );
     }
     let found: Vec<(i64, String, String, bool)> = q.load(conn)?;
     let words: Vec<String> = names::fold(&query.text).split_whitespace().map(str::to_owned).collect();

@@ -271,11 +271,19 @@ mod tests {
         let base = [("email", "an@b.vn"), ("display_name", "An"), ("role", "learner")];
         let mut fields = base.to_vec();
         fields.push(("person_id", "7"));
-        assert_eq!(AccountForm::from_pairs(pairs(&fields)).validate(Lang::Vi, Editing::New, &[]).unwrap().person_id, Some(7));
+        assert_eq!(
+            AccountForm::from_pairs(pairs(&fields)).validate(Lang::Vi, Editing::New, &[]).unwrap().person_id,
+            Some(7)
+        );
         let mut fields = base.to_vec();
         fields.push(("person_id", "bảy"));
-        assert!(AccountForm::from_pairs(pairs(&fields)).validate(Lang::Vi, Editing::New, &[]).unwrap_err().has("person_id"));
-        assert_eq!(AccountForm::from_pairs(pairs(&base)).validate(Lang::Vi, Editing::New, &[]).unwrap().person_id, None);
+        assert!(
+            AccountForm::from_pairs(pairs(&fields)).validate(Lang::Vi, Editing::New, &[]).unwrap_err().has("person_id")
+        );
+        assert_eq!(
+            AccountForm::from_pairs(pairs(&base)).validate(Lang::Vi, Editing::New, &[]).unwrap().person_id,
+            None
+        );
     }
 
     #[test]

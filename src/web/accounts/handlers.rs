@@ -81,7 +81,10 @@ struct Found {
 fn find_people(c: &mut DbConn, text: &str, chosen: Option<i64>) -> StoreResult<Found> {
     let query = PeopleQuery { text: text.to_owned(), page: 1, per_page: PERSON_RESULTS, ..Default::default() };
     let page = store::people::list(c, &Scope::All, &query)?;
-    Ok(Found { people: page.items.iter().map(|row| person_option(row, Some(row.id) == chosen)).collect(), total: page.total })
+    Ok(Found {
+        people: page.items.iter().map(|row| person_option(row, Some(row.id) == chosen)).collect(),
+        total: page.total,
+    })
 }
 
 /// Whose form is shown: a new account, or an existing one with the secretary units it has now.

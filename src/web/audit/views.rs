@@ -237,9 +237,7 @@ impl Reader<'_> {
             (ValueKind::Account, _) => name(&self.names.accounts),
             (ValueKind::Score, Some(t)) => numbers::format_tenths(t),
             (ValueKind::Ratio, Some(p)) => numbers::format_percent(p),
-            (ValueKind::ValidityMonths, _) => {
-                self.t_with("program.validity_months", &[("n", &numbers::format_int(i))])
-            }
+            (ValueKind::ValidityMonths, _) => self.t_with("program.validity_months", &[("n", &numbers::format_int(i))]),
             _ => numbers::format_int(i),
         }
     }
@@ -287,8 +285,12 @@ mod tests {
             "person",
             "update",
             Some(7),
-            Some(json!({ "org_unit_id": 3, "date_of_birth": "1998-06-05", "status": "candidate", "full_name": "Nguyễn Văn An" })),
-            Some(json!({ "org_unit_id": 4, "date_of_birth": "1998-05-06", "status": "probationary", "full_name": "Nguyễn Văn An" })),
+            Some(
+                json!({ "org_unit_id": 3, "date_of_birth": "1998-06-05", "status": "candidate", "full_name": "Nguyễn Văn An" }),
+            ),
+            Some(
+                json!({ "org_unit_id": 4, "date_of_birth": "1998-05-06", "status": "probationary", "full_name": "Nguyễn Văn An" }),
+            ),
         ));
         let m = mentioned(std::slice::from_ref(&parsed));
         assert_eq!((m.accounts, m.people, m.org_units), (vec![1], vec![7], vec![3, 4]));
@@ -313,10 +315,14 @@ mod tests {
             "program",
             "update",
             Some(2),
-            Some(json!({ "program": { "max_absence_permille": 200, "pass_mark_tenths": 50, "certificate_validity_months": 60, "unexcused_disqualifies": false },
-                         "lessons": [lesson(1, "Bài một", true), lesson(2, "Bài hai", true)] })),
-            Some(json!({ "program": { "max_absence_permille": 125, "pass_mark_tenths": 55, "certificate_validity_months": null, "unexcused_disqualifies": true },
-                         "lessons": [lesson(2, "Bài hai", false), lesson(3, "Lịch sử Đảng bộ tỉnh", true)] })),
+            Some(
+                json!({ "program": { "max_absence_permille": 200, "pass_mark_tenths": 50, "certificate_validity_months": 60, "unexcused_disqualifies": false },
+                         "lessons": [lesson(1, "Bài một", true), lesson(2, "Bài hai", true)] }),
+            ),
+            Some(
+                json!({ "program": { "max_absence_permille": 125, "pass_mark_tenths": 55, "certificate_validity_months": null, "unexcused_disqualifies": true },
+                         "lessons": [lesson(2, "Bài hai", false), lesson(3, "Lịch sử Đảng bộ tỉnh", true)] }),
+            ),
         ));
         let mut names = names();
         names.programs.insert(2, "Lớp bồi dưỡng nhận thức về Đảng".into());
@@ -343,7 +349,9 @@ mod tests {
             "create",
             Some(9),
             None,
-            Some(json!({ "email": "lan@boiduong.test", "roles": ["staff", "secretary"], "secretary_units": [4], "ghi_chu": "x" })),
+            Some(
+                json!({ "email": "lan@boiduong.test", "roles": ["staff", "secretary"], "secretary_units": [4], "ghi_chu": "x" }),
+            ),
         );
         e.actor_user_id = None;
         e.actor_label = "dữ liệu mẫu".into();
