@@ -281,6 +281,62 @@ mod tests {
     }
 
     #[test]
+    fn the_form_shows_values_the_vietnamese_way_and_reads_them_back() {
+        let program = Program {
+            id: 1,
+            code: "NTVD".into(),
+            name: "Lớp bồi dưỡng nhận thức về Đảng".into(),
+            short_name: "Nhận thức về Đảng".into(),
+            max_absence_permille: 125,
+            unexcused_disqualifies: false,
+            pass_mark_tenths: 55,
+            band_excellent_tenths: 90,
+            band_good_tenths: 80,
+            band_fair_tenths: 70,
+            band_average_tenths: 55,
+            resits_allowed: 1,
+            certificate_validity_months: Some(60),
+            default_sessions: 10,
+            certificate_wording: "Đã hoàn thành".into(),
+        };
+        let lessons = [
+            Lesson { id: 7, position: 1, title: "Bài một".into(), required: true },
+            Lesson { id: 8, position: 2, title: "Bài hai".into(), required: false },
+        ];
+        let form = ProgramForm::from_program(&program, &lessons);
+        assert_eq!((form.max_absence_ratio.as_str(), form.pass_mark.as_str()), ("12,5%", "5,5"));
+        assert_eq!(form.band_excellent, "9,0");
+        let numbers: Vec<(usize, usize)> = form.lessons.iter().map(|l| (l.index, l.number)).collect();
+        assert_eq!(numbers, [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)], "rows read from «Bài 1»");
+        // What the form shows is what it reads back.
+        let shown = [
+            ("name", &form.name),
+            ("short_name", &form.short_name),
+            ("max_absence_ratio", &form.max_absence_ratio),
+            ("pass_mark", &form.pass_mark),
+            ("band_excellent", &form.band_excellent),
+            ("band_good", &form.band_good),
+            ("band_fair", &form.band_fair),
+            ("band_average", &form.band_average),
+            ("resits_allowed", &form.resits_allowed),
+            ("certificate_validity_months", &form.certificate_validity_months),
+            ("default_sessions", &form.default_sessions),
+            ("certificate_wording", &form.certificate_wording),
+        ];
+        let mut pairs: Vec<(String, String)> = shown.iter().map(|(k, v)| ((*k).to_owned(), (*v).clone())).collect();
+        for row in &form.lessons {
+            pairs.push((format!("lesson_id_{}", row.index), row.id.clone()));
+            pairs.push((format!("lesson_title_{}", row.index), row.title.clone()));
+        }
+        let (changes, kept) = ProgramForm::from_fields(pairs).validate(Lang::Vi, &[7, 8]).unwrap();
+        assert_eq!(
+            (changes.max_absence_permille, changes.pass_mark_tenths, changes.band_average_tenths),
+            (125, 55, 55)
+        );
+        assert_eq!(kept.len(), 2);
+    }
+
+    #[test]
     fn a_lesson_id_of_another_program_is_treated_as_new() {
         let form = ProgramForm::from_fields(fields(&valid()));
         let (_, lessons) = form.validate(Lang::Vi, &[8]).unwrap();
