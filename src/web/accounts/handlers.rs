@@ -43,6 +43,8 @@ pub async fn list(
     page.titled("accounts.title").render("accounts/list", &view)
 }
 
+/// A person found by the search, as offered. The name is built here from the row's name parts,
+/// the one place to follow if the people table changes how it keeps names.
 fn person_option(row: &PersonRow, checked: bool) -> PersonOption {
     PersonOption {
         id: row.id,
@@ -106,12 +108,11 @@ async fn render_form(
     page: Page,
     state: &AppState,
     target: Target,
-    form: AccountForm,
+    mut form: AccountForm,
     errors: FieldErrors,
     search: bool,
 ) -> AppResult<HttpResponse> {
     let Target { account_id, is_self, current_units } = target;
-    let mut form = form;
     let person_id = crate::web::forms::id(&form.person_id);
     let text = form.person_query.trim().to_owned();
     let search = search && !text.is_empty();
