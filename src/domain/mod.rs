@@ -1,11 +1,12 @@
 //! Pure rules of the school, with no I/O: names and collation, citizen IDs, roles, the org
-//! tree's kinds, people's statuses, program rules, numbers and dates, how emails address people and how
-//! the school names itself, classes and their session plans and clashes, attendance and
+//! tree's kinds, people's statuses, program rules, numbers and dates, what an audit event changed, how emails
+//! address people and how the school names itself, classes and their session plans and clashes, attendance and
 //! eligibility, results, certificates. Everything here is unit-tested.
 
 pub mod addressing;
 pub mod attendance;
 pub mod certificate;
+pub mod changes;
 pub mod citizen_id;
 pub mod class;
 pub mod dates;

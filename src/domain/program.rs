@@ -101,31 +101,6 @@ impl Band {
     }
 }
 
-/// "7.5" or "7,5" → 75; one decimal at most, 0–10.
-pub fn parse_tenths(input: &str) -> Option<i32> {
-    let input = input.trim().replace(',', ".");
-    let (whole, frac) = input.split_once('.').unwrap_or((&input, "0"));
-    if whole.is_empty() || frac.len() != 1 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let tenths = whole.parse::<i32>().ok()? * 10 + frac.parse::<i32>().ok()?;
-    (0..=100).contains(&tenths).then_some(tenths)
-}
-
-pub fn format_tenths(tenths: i32) -> String {
-    format!("{}.{}", tenths / 10, tenths % 10)
-}
-
-/// "0.20" → 200 permille.
-pub fn parse_ratio_permille(input: &str) -> Option<i32> {
-    let value: f64 = input.trim().replace(',', ".").parse().ok()?;
-    (0.0..=1.0).contains(&value).then(|| (value * 1000.0).round() as i32)
-}
-
-pub fn format_ratio(permille: i32) -> String {
-    format!("{:.2}", f64::from(permille) / 1000.0)
-}
-
 pub struct SeedProgram {
     pub code: &'static str,
     pub name: &'static str,
@@ -264,20 +239,6 @@ mod tests {
         let mut r = Rules::defaults(Some(0));
         r.certificate_validity_months = Some(0);
         assert_eq!(r.check(), Some("program.error.validity"));
-    }
-
-    #[test]
-    fn scores_parse_in_tenths() {
-        assert_eq!(parse_tenths("7.5"), Some(75));
-        assert_eq!(parse_tenths("7,5"), Some(75));
-        assert_eq!(parse_tenths("10"), Some(100));
-        assert_eq!(parse_tenths("10.5"), None);
-        assert_eq!(parse_tenths("7.25"), None);
-        assert_eq!(parse_tenths("-1"), None);
-        assert_eq!(format_tenths(75), "7.5");
-        assert_eq!(parse_ratio_permille("0.20"), Some(200));
-        assert_eq!(parse_ratio_permille("1.5"), None);
-        assert_eq!(format_ratio(200), "0.20");
     }
 
     #[test]

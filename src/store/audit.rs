@@ -1,10 +1,13 @@
 //! The audit log: who changed what, when, with the record before and after.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::people::Person;
 use super::{DbConn, StoreResult};
-use crate::db::schema::audit_events;
+use crate::db::schema::{audit_events, org_units, outbox, people, programs, users};
 use crate::domain::dates;
 
 /// Who is acting; the label is kept so the log stays readable if the account is removed.
@@ -112,4 +115,78 @@ pub fn list(
         ))
         .load(conn)?;
     Ok(super::Paged { items, total, page, per_page })
+}
+
+/// The records an audit page mentions by id, by kind.
+#[derive(Debug, Default, Clone)]
+pub struct Mentioned {
+    pub org_units: Vec<i64>,
+    pub people: Vec<i64>,
+    pub accounts: Vec<i64>,
+    pub programs: Vec<i64>,
+    pub emails: Vec<i64>,
+}
+
+/// Names for the ids a page mentions: an org unit's, a person's, an account's display name, a
+/// program's, an email's recipient. An id missing here belongs to a record that is gone.
+#[derive(Debug, Default, Clone)]
+pub struct Names {
+    pub org_units: HashMap<i64, String>,
+    pub people: HashMap<i64, String>,
+    pub accounts: HashMap<i64, String>,
+    pub programs: HashMap<i64, String>,
+    pub emails: HashMap<i64, String>,
+}
+
+/// Looks the names up with one query per kind, whatever the number of events on the page.
+pub fn names(conn: &mut DbConn, mentioned: &Mentioned) -> StoreResult<Names> {
+    fn unique(ids: &[i64]) -> Vec<i64> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+    let mut names = Names::default();
+    let ids = unique(&mentioned.org_units);
+    if !ids.is_empty() {
+        names.org_units = org_units::table
+            .filter(org_units::id.eq_any(ids))
+            .select((org_units::id, org_units::name))
+            .load(conn)?
+            .into_iter()
+            .collect();
+    }
+    let ids = unique(&mentioned.people);
+    if !ids.is_empty() {
+        let found: Vec<Person> = people::table.filter(people::id.eq_any(ids)).select(Person::as_select()).load(conn)?;
+        names.people = found.iter().map(|p| (p.id, p.full_name())).collect();
+    }
+    let ids = unique(&mentioned.accounts);
+    if !ids.is_empty() {
+        names.accounts = users::table
+            .filter(users::id.eq_any(ids))
+            .select((users::id, users::display_name))
+            .load(conn)?
+            .into_iter()
+            .collect();
+    }
+    let ids = unique(&mentioned.programs);
+    if !ids.is_empty() {
+        names.programs = programs::table
+            .filter(programs::id.eq_any(ids))
+            .select((programs::id, programs::name))
+            .load(conn)?
+            .into_iter()
+            .collect();
+    }
+    let ids = unique(&mentioned.emails);
+    if !ids.is_empty() {
+        names.emails = outbox::table
+            .filter(outbox::id.eq_any(ids))
+            .select((outbox::id, outbox::recipient_email))
+            .load(conn)?
+            .into_iter()
+            .collect();
+    }
+    Ok(names)
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::audit::{self, Actor};
 use super::{DbConn, StoreResult};
-use crate::db::schema::{lessons, programs};
+use crate::db::schema::{class_sessions, lessons, programs};
 use crate::domain::dates;
 use crate::domain::program::{Rules, SEED_PROGRAMS};
 
@@ -145,6 +145,9 @@ pub struct LessonEdit {
     pub id: Option<i64>,
     pub title: String,
     pub required: bool,
+    pub periods: i32,
+    /// "lesson" or "activity".
+    pub kind: String,
 }
 
 pub fn update(
@@ -176,8 +179,18 @@ pub fn update(
             ))
             .execute(conn)?;
         let kept: Vec<i64> = new_lessons.iter().filter_map(|l| l.id).collect();
-        diesel::delete(lessons::table.filter(lessons::program_id.eq(id)).filter(lessons::id.ne_all(kept)))
-            .execute(conn)?;
+        let removed: Vec<i64> = lessons::table
+            .filter(lessons::program_id.eq(id))
+            .filter(lessons::id.ne_all(kept))
+            .select(lessons::id)
+            .load(conn)?;
+        // A lesson a class has sessions of stays: the sessions and their attendance refer to it.
+        let in_use: i64 =
+            class_sessions::table.filter(class_sessions::lesson_id.eq_any(&removed)).count().get_result(conn)?;
+        if in_use > 0 {
+            return Err(super::StoreError::Conflict("program.error.lesson_in_use"));
+        }
+        diesel::delete(lessons::table.filter(lessons::id.eq_any(&removed))).execute(conn)?;
         for (i, lesson) in new_lessons.iter().enumerate() {
             let position = i as i32 + 1;
             match lesson.id {
@@ -187,6 +200,8 @@ pub fn update(
                             lessons::position.eq(position),
                             lessons::title.eq(&lesson.title),
                             lessons::required.eq(lesson.required),
+                            lessons::periods.eq(lesson.periods),
+                            lessons::kind.eq(&lesson.kind),
                         ))
                         .execute(conn)?;
                 }
@@ -197,6 +212,8 @@ pub fn update(
                             lessons::position.eq(position),
                             lessons::title.eq(&lesson.title),
                             lessons::required.eq(lesson.required),
+                            lessons::periods.eq(lesson.periods),
+                            lessons::kind.eq(&lesson.kind),
                         ))
                         .execute(conn)?;
                 }

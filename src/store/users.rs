@@ -1,13 +1,15 @@
 //! Accounts, their roles and the org units a secretary is bound to.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use serde::Serialize;
 
 use super::audit::{self, Actor};
 use super::{DbConn, StoreError, StoreResult};
 use crate::db::schema::{secretary_units, user_roles, users};
-use crate::domain::dates;
 use crate::domain::role::Role;
+use crate::domain::{dates, names};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
@@ -219,6 +221,47 @@ pub fn list(conn: &mut DbConn) -> StoreResult<Vec<AccountRow>> {
             AccountRow { id, email, display_name, active, roles: r }
         })
         .collect())
+}
+
+/// What the account list is narrowed to: words of the display name or the email (case and
+/// diacritics ignored, so "nguyen thi lan" finds "Nguyễn Thị Lan") and one role.
+#[derive(Debug, Clone, Default)]
+pub struct AccountQuery {
+    pub text: String,
+    pub role: Option<Role>,
+}
+
+/// The accounts matching `query`, by display name in Vietnamese alphabetical order (then email).
+/// Accounts are few (staff, secretaries, learners of a province), so the words are matched here
+/// on the folded text rather than in SQL, which has no diacritic-insensitive match on both
+/// backends.
+pub fn search(conn: &mut DbConn, query: &AccountQuery) -> StoreResult<Vec<AccountRow>> {
+    let mut q = users::table.select((users::id, users::email, users::display_name, users::active)).into_boxed();
+    if let Some(role) = query.role {
+        q = q.filter(
+            users::id.eq_any(user_roles::table.filter(user_roles::role.eq(role.code())).select(user_roles::user_id)),
+        );
+    }
+    let found: Vec<(i64, String, String, bool)> = q.load(conn)?;
+    let words: Vec<String> = names::fold(&query.text).split_whitespace().map(str::to_owned).collect();
+    let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
+    for (user, code) in user_roles::table.select((user_roles::user_id, user_roles::role)).load::<(i64, String)>(conn)? {
+        roles.entry(user).or_default().extend(code.parse::<Role>().ok());
+    }
+    let mut rows: Vec<AccountRow> = found
+        .into_iter()
+        .filter(|(_, email, display_name, _)| {
+            let text = names::fold(&format!("{display_name} {email}"));
+            words.iter().all(|w| text.contains(w.as_str()))
+        })
+        .map(|(id, email, display_name, active)| {
+            let mut r = roles.remove(&id).unwrap_or_default();
+            r.sort();
+            AccountRow { id, email, display_name, active, roles: r }
+        })
+        .collect();
+    rows.sort_by(|a, b| names::compare(&a.display_name, &b.display_name).then_with(|| a.email.cmp(&b.email)));
+    Ok(rows)
 }
 
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {

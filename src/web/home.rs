@@ -53,13 +53,13 @@ impl PeopleCounts {
         let of = |code: &str| counts.iter().filter(|(s, _)| s == code).map(|(_, n)| n).sum::<i64>();
         let mut by_status: Vec<StatusCount> = Status::ALL
             .into_iter()
-            .map(|s| StatusCount { label: i18n::t(lang, &s.label_key()), n: numbers::count(of(s.code())) })
+            .map(|s| StatusCount { label: i18n::t(lang, &s.label_key()), n: numbers::format_int(of(s.code())) })
             .collect();
         for (code, n) in counts.iter().filter(|(code, _)| Status::parse(code).is_none()) {
-            by_status.push(StatusCount { label: code.clone(), n: numbers::count(*n) });
+            by_status.push(StatusCount { label: code.clone(), n: numbers::format_int(*n) });
         }
         let total = counts.iter().map(|(_, n)| n).sum();
-        Self { by_status, total: numbers::count(total) }
+        Self { by_status, total: numbers::format_int(total) }
     }
 }
 
@@ -94,7 +94,7 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
             };
             if v.is_admin {
                 v.accounts = store::users::count(c)?;
-                v.people_total = numbers::count(store::people::count(c)?);
+                v.people_total = numbers::format_int(store::people::count(c)?);
             }
             if v.is_admin || v.is_staff || v.is_secretary {
                 let scope = store::orgs::scope_for(c, &user)?;

@@ -1,8 +1,11 @@
-//! The account form. Roles and secretary units repeat (several checkboxes, a multiple select),
-//! so the form is read from the raw field list rather than a struct of single values.
+//! The account form. Roles and secretary units repeat (several checkboxes), so the form is read
+//! from the raw field list rather than a struct of single values. The new-account form also
+//! finds the person to link without JavaScript: its "Tìm người" button submits the whole form,
+//! which comes back with everything typed and the matching people to choose from.
 
 use serde::Serialize;
 
+use crate::domain::names;
 use crate::domain::role::Role;
 use crate::i18n::Lang;
 use crate::store::users::Account;
@@ -18,7 +21,26 @@ pub struct AccountForm {
     pub roles: Vec<String>,
     pub units: Vec<String>,
     pub person_id: String,
+    /// The name typed to find the person to link.
+    pub person_query: String,
+    /// The name the people shown were found with, to tell a new search from a kept one.
+    pub searched_query: String,
     pub active: bool,
+    #[serde(skip)]
+    pub intent: Intent,
+}
+
+/// What the submit button asked for.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Save the account.
+    #[default]
+    Save,
+    /// Find people by the typed name and show the form again.
+    FindPerson,
+    /// Enter pressed in a field (the form's hidden default button): a search when a new name
+    /// was typed in the search field, otherwise a save. See `AccountForm::resolved_intent`.
+    Enter,
 }
 
 /// A valid form.
@@ -54,7 +76,11 @@ impl AccountForm {
                 "role" => form.roles.push(value),
                 "unit" => form.units.push(value),
                 "person_id" => form.person_id = value,
+                "person_query" => form.person_query = value,
+                "searched_query" => form.searched_query = value,
                 "active" => form.active = forms::checkbox(&value),
+                "find_person" => form.intent = Intent::FindPerson,
+                "enter" => form.intent = Intent::Enter,
                 _ => {}
             }
         }
@@ -68,7 +94,27 @@ impl AccountForm {
             roles: account.roles.iter().map(|r| r.code().to_owned()).collect(),
             units: account.secretary_units.iter().map(i64::to_string).collect(),
             person_id: account.user.person_id.map(|p| p.to_string()).unwrap_or_default(),
+            person_query: String::new(),
+            searched_query: String::new(),
             active: account.user.active,
+            intent: Intent::Save,
+        }
+    }
+
+    /// What to do: the button pressed, and for Enter, a search when the search field holds a
+    /// name other than the one last searched (someone typing a name presses Enter to find
+    /// it), a save otherwise.
+    pub fn resolved_intent(&self) -> Intent {
+        match self.intent {
+            Intent::Enter => {
+                let typed = names::fold(&self.person_query);
+                if !typed.is_empty() && typed != names::fold(&self.searched_query) {
+                    Intent::FindPerson
+                } else {
+                    Intent::Save
+                }
+            }
+            other => other,
         }
     }
 
@@ -80,8 +126,14 @@ impl AccountForm {
         self.units.iter().filter_map(|u| forms::id(u)).collect()
     }
 
-    /// `known_units` are the ids of every org unit.
-    pub fn validate(&self, lang: Lang, editing: Editing, known_units: &[i64]) -> Result<AccountInput, FieldErrors> {
+    /// `assignable_units` are the units a secretary may be given here: open chi bộ, and the
+    /// units the account already has (so saving never drops one unseen).
+    pub fn validate(
+        &self,
+        lang: Lang,
+        editing: Editing,
+        assignable_units: &[i64],
+    ) -> Result<AccountInput, FieldErrors> {
         let mut errors = FieldErrors::default();
         let email = crate::store::users::normalize_email(&self.email);
         if editing == Editing::New {
@@ -111,10 +163,10 @@ impl AccountForm {
         let mut units = Vec::new();
         if roles.contains(&Role::Secretary) {
             for input in &self.units {
-                match forms::id(input).filter(|id| known_units.contains(id)) {
+                match forms::id(input).filter(|id| assignable_units.contains(id)) {
                     Some(id) if !units.contains(&id) => units.push(id),
                     Some(_) => {}
-                    None => errors.add(lang, "units", "form.invalid"),
+                    None => errors.add(lang, "units", "account.error.unit"),
                 }
             }
             if units.is_empty() {
@@ -126,7 +178,7 @@ impl AccountForm {
         let person_id = if editing == Editing::New && !self.person_id.trim().is_empty() {
             let id = forms::id(&self.person_id);
             if id.is_none() {
-                errors.add(lang, "person_id", "account.error.person_id");
+                errors.add(lang, "person_id", "account.error.person_not_found");
             }
             id
         } else {
@@ -191,7 +243,47 @@ mod tests {
             ("role", "secretary"),
             ("unit", "9"),
         ]));
-        assert!(form.validate(Lang::Vi, Editing::New, &[1]).unwrap_err().has("units"), "unknown unit");
+        assert!(form.validate(Lang::Vi, Editing::New, &[1]).unwrap_err().has("units"), "not an assignable unit");
+    }
+
+    #[test]
+    fn the_pressed_button_is_read_and_the_search_text_kept() {
+        let form = AccountForm::from_pairs(pairs(&[("person_query", "nguyen an"), ("find_person", "1")]));
+        assert_eq!((form.intent, form.person_query.as_str()), (Intent::FindPerson, "nguyen an"));
+        assert_eq!(form.resolved_intent(), Intent::FindPerson);
+        assert_eq!(AccountForm::from_pairs(pairs(&[("email", "a@b.vn")])).resolved_intent(), Intent::Save);
+    }
+
+    #[test]
+    fn enter_searches_a_newly_typed_name_and_saves_otherwise() {
+        let enter = |query: &str, searched: &str| {
+            AccountForm::from_pairs(pairs(&[("person_query", query), ("searched_query", searched), ("enter", "1")]))
+                .resolved_intent()
+        };
+        assert_eq!(enter("Nguyễn An", ""), Intent::FindPerson);
+        assert_eq!(enter("nguyen an", "Nguyễn  An"), Intent::Save, "the same name, already searched");
+        assert_eq!(enter("Nguyễn Bình", "Nguyễn An"), Intent::FindPerson);
+        assert_eq!(enter(" ", ""), Intent::Save);
+    }
+
+    #[test]
+    fn a_chosen_person_is_kept_by_id() {
+        let base = [("email", "an@b.vn"), ("display_name", "An"), ("role", "learner")];
+        let mut fields = base.to_vec();
+        fields.push(("person_id", "7"));
+        assert_eq!(
+            AccountForm::from_pairs(pairs(&fields)).validate(Lang::Vi, Editing::New, &[]).unwrap().person_id,
+            Some(7)
+        );
+        let mut fields = base.to_vec();
+        fields.push(("person_id", "bảy"));
+        assert!(
+            AccountForm::from_pairs(pairs(&fields)).validate(Lang::Vi, Editing::New, &[]).unwrap_err().has("person_id")
+        );
+        assert_eq!(
+            AccountForm::from_pairs(pairs(&base)).validate(Lang::Vi, Editing::New, &[]).unwrap().person_id,
+            None
+        );
     }
 
     #[test]

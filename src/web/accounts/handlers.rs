@@ -1,51 +1,155 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
-use super::forms::{AccountForm, AccountInput, Editing};
-use super::views::{self, FormView, PasswordView};
+use super::forms::{AccountForm, AccountInput, Editing, Intent};
+use super::views::{self, FormView, PasswordView, PersonOption};
+use crate::db::DbConn;
+use crate::domain::dates;
+use crate::domain::role::Role;
 use crate::i18n;
 use crate::mail::invitations;
-use crate::store::users::NewUser;
-use crate::store::{self, Scope};
+use crate::store::people::{PeopleQuery, PersonRow};
+use crate::store::users::{AccountQuery, NewUser};
+use crate::store::{self, Scope, StoreResult};
 use crate::web::auth::extract::AdminUser;
 use crate::web::auth::{password, token};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
-use crate::web::orgs::views::unit_options;
 use crate::web::page::{Page, see_other};
 use crate::web::state::AppState;
 
-pub async fn list(_: AdminUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let accounts = state.db(store::users::list).await?;
-    let view = views::list_view(page.lang, accounts);
+/// At most this many people are offered after a search; a longer name narrows it down.
+const PERSON_RESULTS: i64 = 20;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    role: String,
+}
+
+pub async fn list(
+    _: AdminUser,
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let ListQuery { q, role } = query.into_inner();
+    let role = role.parse::<Role>().ok();
+    let search = AccountQuery { text: q.clone(), role };
+    let accounts = state.db(move |c| store::users::search(c, &search)).await?;
+    let view = views::list_view(page.lang, accounts, q, role);
     page.titled("accounts.title").render("accounts/list", &view)
 }
 
-/// The form page, new (`account_id` None) or edit; 422 when it carries errors.
+/// A person found by the search, as offered, with their chi bộ labelled by its committee.
+fn person_option(row: &PersonRow, tree: &store::orgs::UnitTree, checked: bool) -> PersonOption {
+    PersonOption {
+        id: row.id,
+        name: row.full_name.clone(),
+        born: dates::format(row.date_of_birth),
+        cell: tree.label(row.org_unit_id),
+        checked,
+    }
+}
+
+/// The person chosen so far, with their chi bộ; None when the id names nobody.
+fn chosen_person(c: &mut DbConn, id: i64) -> StoreResult<Option<PersonOption>> {
+    let person = match store::people::find(c, &Scope::All, id) {
+        Ok(person) => person,
+        Err(store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(Some(PersonOption {
+        id,
+        name: person.full_name(),
+        born: dates::format(person.date_of_birth),
+        cell: store::orgs::label(c, person.org_unit_id)?,
+        checked: true,
+    }))
+}
+
+/// What a search for the person to link found.
+struct Found {
+    people: Vec<PersonOption>,
+    /// How many match in all; only the first `PERSON_RESULTS` are offered.
+    total: i64,
+}
+
+/// People whose name matches the typed text (case and diacritics ignored, as on the people
+/// list), in list order.
+fn find_people(c: &mut DbConn, text: &str, chosen: Option<i64>) -> StoreResult<Found> {
+    let query = PeopleQuery { text: text.to_owned(), page: 1, per_page: PERSON_RESULTS, ..Default::default() };
+    let page = store::people::list(c, &Scope::All, &query)?;
+    let tree = store::orgs::UnitTree::load(c)?;
+    Ok(Found {
+        people: page.items.iter().map(|row| person_option(row, &tree, Some(row.id) == chosen)).collect(),
+        total: page.total,
+    })
+}
+
+/// Whose form is shown: a new account, or an existing one with the secretary units it has now.
+struct Target {
+    account_id: Option<i64>,
+    is_self: bool,
+    current_units: Vec<i64>,
+}
+
+impl Target {
+    fn new_account() -> Self {
+        Self { account_id: None, is_self: false, current_units: Vec::new() }
+    }
+}
+
+/// The form page; 422 when it carries errors. `search` asks for the people whose name was
+/// typed.
 async fn render_form(
     page: Page,
     state: &AppState,
-    account_id: Option<i64>,
-    is_self: bool,
-    form: AccountForm,
+    target: Target,
+    mut form: AccountForm,
     errors: FieldErrors,
+    search: bool,
 ) -> AppResult<HttpResponse> {
-    let person_id = account_id.and_then(|_| crate::web::forms::id(&form.person_id));
-    let (units, person) = state
+    let Target { account_id, is_self, current_units } = target;
+    let person_id = crate::web::forms::id(&form.person_id);
+    let text = form.person_query.trim().to_owned();
+    let search = search && !text.is_empty();
+    if search {
+        form.searched_query = text.clone();
+    }
+    let (units, person, found) = state
         .db(move |c| {
             let person = match person_id {
-                Some(id) => Some(store::people::find(c, &Scope::All, id)?.full_name()),
+                Some(id) => chosen_person(c, id)?,
                 None => None,
             };
-            Ok((store::orgs::all(c)?, person))
+            let found = if search { Some(find_people(c, &text, person_id)?) } else { None };
+            Ok((store::orgs::all(c)?, person, found))
         })
         .await?;
+    // The chosen person stays on offer (first) whatever a new search found.
+    let mut person_choices: Vec<PersonOption> = person.iter().cloned().collect();
+    let (no_match, more) = match found {
+        Some(found) => {
+            let flags = (found.people.is_empty(), found.total > found.people.len() as i64);
+            person_choices.extend(found.people.into_iter().filter(|p| Some(p.id) != person_id));
+            flags
+        }
+        None => (false, false),
+    };
+    let assignable = views::assignable_units(&units, &current_units);
     let view = FormView {
         account_id,
         is_self,
         roles: views::role_options(page.lang, &form),
-        units: unit_options(&units, &[], &form.unit_ids()),
+        unit_groups: views::unit_groups(&units, &assignable, &form.unit_ids()),
+        no_match,
+        more,
+        person_limit: PERSON_RESULTS,
         person,
+        person_choices,
         form,
         errors,
     };
@@ -54,12 +158,14 @@ async fn render_form(
     page.titled(title).render_status(status, "accounts/form", &view)
 }
 
-async fn unit_ids(state: &AppState) -> AppResult<Vec<i64>> {
-    Ok(state.db(store::orgs::all).await?.into_iter().map(|u| u.id).collect())
+/// The units a secretary may be given on this form (see `views::assignable_units`).
+async fn assignable(state: &AppState, current: Vec<i64>) -> AppResult<Vec<i64>> {
+    let units = state.db(store::orgs::all).await?;
+    Ok(views::assignable_units(&units, &current))
 }
 
 pub async fn new_form(_: AdminUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    render_form(page, &state, None, false, AccountForm::default(), FieldErrors::default()).await
+    render_form(page, &state, Target::new_account(), AccountForm::default(), FieldErrors::default(), false).await
 }
 
 pub async fn create(
@@ -68,11 +174,14 @@ pub async fn create(
     state: web::Data<AppState>,
     fields: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let form = AccountForm::from_pairs(fields.into_inner());
-    let known = unit_ids(&state).await?;
+    let mut form = AccountForm::from_pairs(fields.into_inner());
+    if form.resolved_intent() == Intent::FindPerson {
+        return render_form(page, &state, Target::new_account(), form, FieldErrors::default(), true).await;
+    }
+    let known = assignable(&state, Vec::new()).await?;
     let input = match form.validate(page.lang, Editing::New, &known) {
         Ok(input) => input,
-        Err(errors) => return render_form(page, &state, None, false, form, errors).await,
+        Err(errors) => return render_form(page, &state, Target::new_account(), form, errors, false).await,
     };
     if let Some(person_id) = input.person_id {
         let found = state.db(move |c| store::people::find(c, &Scope::All, person_id)).await;
@@ -81,7 +190,8 @@ pub async fn create(
             Err(AppError::NotFound) => {
                 let mut errors = FieldErrors::default();
                 errors.add(page.lang, "person_id", "account.error.person_not_found");
-                return render_form(page, &state, None, false, form, errors).await;
+                form.person_id.clear();
+                return render_form(page, &state, Target::new_account(), form, errors, false).await;
             }
             Err(e) => return Err(e),
         }
@@ -119,7 +229,7 @@ pub async fn create(
         Err(AppError::Conflict(key)) => {
             let mut errors = FieldErrors::default();
             errors.add(page.lang, "email", key);
-            render_form(page, &state, None, false, form, errors).await
+            render_form(page, &state, Target::new_account(), form, errors, false).await
         }
         Err(e) => Err(e),
     }
@@ -134,7 +244,8 @@ pub async fn edit_form(
     let id = path.into_inner();
     let account = state.db(move |c| store::users::account(c, id)).await?;
     let form = AccountForm::from_account(&account);
-    render_form(page, &state, Some(id), id == user.id(), form, FieldErrors::default()).await
+    let target = Target { account_id: Some(id), is_self: id == user.id(), current_units: account.secretary_units };
+    render_form(page, &state, target, form, FieldErrors::default(), false).await
 }
 
 pub async fn update(
@@ -152,10 +263,14 @@ pub async fn update(
     form.person_id = account.user.person_id.map(|p| p.to_string()).unwrap_or_default();
     let is_self = id == user.id();
     let editing = if is_self { Editing::Own } else { Editing::Other };
-    let known = unit_ids(&state).await?;
+    let current = account.secretary_units.clone();
+    let known = assignable(&state, current.clone()).await?;
     let input = match form.validate(page.lang, editing, &known) {
         Ok(input) => input,
-        Err(errors) => return render_form(page, &state, Some(id), is_self, form, errors).await,
+        Err(errors) => {
+            let target = Target { account_id: Some(id), is_self, current_units: current };
+            return render_form(page, &state, target, form, errors, false).await;
+        }
     };
     let actor = user.actor();
     state

@@ -1,5 +1,7 @@
-//! Accounts (tài khoản): the admin creates them with a one-time password, edits their roles,
-//! secretary units and whether they are active, and resets passwords.
+//! Accounts (tài khoản): the admin finds them by name or email and role, creates them (the new
+//! user gets an invitation email to set a password), links a person found by name, edits
+//! roles, a secretary's chi bộ and whether the account is active, and resets passwords (a
+//! one-time password shown once, to be changed at the next login).
 
 mod forms;
 mod handlers;

@@ -1,16 +1,20 @@
-//! The audit log (nhật ký thay đổi), for admins: who changed what, when, before and after.
+//! The audit log (nhật ký thay đổi), for admins: who changed what and when, each event read as
+//! a sentence with the changed fields, the raw record behind a "Chi tiết" toggle.
+
+mod views;
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::auth::extract::AdminUser;
 use super::error::AppResult;
-use super::render::Page;
+use super::page::Page;
 use super::routes::Router;
 use super::state::AppState;
-use crate::domain::dates;
-use crate::i18n::{self, Lang};
-use crate::store::audit::{self, AuditEvent, AuditFilter};
+use crate::domain::numbers;
+use crate::i18n;
+use crate::store::audit::{self, AuditFilter};
+use views::{EventView, Reader};
 
 const PER_PAGE: i64 = 50;
 const ENTITIES: [&str; 6] = ["person", "org_unit", "program", "account", "settings", "email"];
@@ -28,18 +32,6 @@ pub struct AuditQuery {
 }
 
 #[derive(Serialize)]
-struct EventRow {
-    at: String,
-    actor: String,
-    entity: String,
-    entity_id: Option<i64>,
-    action: String,
-    before: Option<String>,
-    after: Option<String>,
-    reason: Option<String>,
-}
-
-#[derive(Serialize)]
 struct EntityOption {
     code: &'static str,
     label: String,
@@ -48,37 +40,14 @@ struct EntityOption {
 
 #[derive(Serialize)]
 struct AuditView {
-    events: Vec<EventRow>,
+    events: Vec<EventView>,
     entities: Vec<EntityOption>,
     id: String,
-    total: i64,
+    total: String,
     current_page: i64,
     pages: i64,
     previous: Option<String>,
     next: Option<String>,
-}
-
-/// JSON as people read it: indented, and the same text whatever the backend stored.
-fn pretty(json: Option<String>) -> Option<String> {
-    json.map(|j| {
-        serde_json::from_str::<serde_json::Value>(&j)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or(j)
-    })
-}
-
-fn row(lang: Lang, e: AuditEvent) -> EventRow {
-    EventRow {
-        at: dates::format_timestamp(e.at),
-        actor: e.actor_label,
-        entity: i18n::t(lang, &format!("audit.entity.{}", e.entity)),
-        entity_id: e.entity_id,
-        action: i18n::t(lang, &format!("audit.action.{}", e.action)),
-        before: pretty(e.before_json),
-        after: pretty(e.after_json),
-        reason: e.reason,
-    }
 }
 
 async fn list(
@@ -88,12 +57,22 @@ async fn list(
     query: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let entity = ENTITIES.iter().find(|e| **e == query.entity).map(|e| (*e).to_owned());
-    let filter = AuditFilter { entity: entity.clone(), entity_id: query.id.trim().parse().ok() };
+    let entity_id: Option<i64> = query.id.trim().parse().ok();
+    let filter = AuditFilter { entity: entity.clone(), entity_id };
     let number = query.page.parse::<i64>().unwrap_or(1).max(1);
-    let result = state.db(move |c| audit::list(c, &filter, number, PER_PAGE)).await?;
-    let link = |n: i64| format!("/audit?entity={}&id={}&page={n}", entity.clone().unwrap_or_default(), query.id.trim());
+    let (result, events, names) = state
+        .db(move |c| {
+            let mut result = audit::list(c, &filter, number, PER_PAGE)?;
+            let events: Vec<views::Parsed> = std::mem::take(&mut result.items).into_iter().map(views::parse).collect();
+            let names = audit::names(c, &views::mentioned(&events))?;
+            Ok((result, events, names))
+        })
+        .await?;
+    let id_param = entity_id.map(|id| id.to_string()).unwrap_or_default();
+    let link = |n: i64| format!("/audit?entity={}&id={id_param}&page={n}", entity.clone().unwrap_or_default());
     let pages = result.pages();
     let lang = page.lang;
+    let reader = Reader { lang, names: &names };
     let view = AuditView {
         entities: ENTITIES
             .iter()
@@ -104,12 +83,12 @@ async fn list(
             })
             .collect(),
         id: query.id.trim().to_owned(),
-        total: result.total,
+        total: numbers::format_int(result.total),
         current_page: result.page,
         pages,
         previous: (result.page > 1).then(|| link(result.page - 1)),
         next: (result.page < pages).then(|| link(result.page + 1)),
-        events: result.items.into_iter().map(|e| row(lang, e)).collect(),
+        events: events.iter().map(|e| reader.event(e)).collect(),
     };
     page.titled("audit.title").render("audit/list", &view)
 }

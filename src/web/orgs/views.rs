@@ -16,10 +16,6 @@ pub fn kind_label(lang: Lang, code: &str) -> String {
     OrgKind::parse(code).map(|k| i18n::t(lang, &k.label_key())).unwrap_or_else(|| code.to_owned())
 }
 
-fn pairs(units: &[OrgUnit]) -> Vec<(i64, Option<i64>)> {
-    units.iter().map(|u| (u.id, u.parent_id)).collect()
-}
-
 #[derive(Debug, Serialize)]
 pub struct TreeRow {
     pub id: i64,
@@ -41,7 +37,7 @@ pub fn tree_rows(lang: Lang, tree: &UnitTree, counts: &[(i64, i64)]) -> Vec<Tree
             name: unit.name.clone(),
             kind: kind_label(lang, &unit.kind),
             depth: depth.min(MAX_DEPTH),
-            people: numbers::count(totals.get(&unit.id).copied().unwrap_or(0)),
+            people: numbers::format_int(totals.get(&unit.id).copied().unwrap_or(0)),
             closed_on: unit.closed_on.map(dates::format),
         })
         .collect()
@@ -52,21 +48,6 @@ pub struct UnitOption {
     pub id: i64,
     pub label: String,
     pub selected: bool,
-}
-
-/// Open units in tree order, indented by depth, for a select; `exclude` are left out. A closed
-/// unit is offered only when already selected, so saving a form does not drop it unseen.
-pub fn unit_options(units: &[OrgUnit], exclude: &[i64], selected: &[i64]) -> Vec<UnitOption> {
-    org::depth_first(&pairs(units))
-        .into_iter()
-        .map(|(index, depth)| (&units[index], depth))
-        .filter(|(unit, _)| (unit.is_open() || selected.contains(&unit.id)) && !exclude.contains(&unit.id))
-        .map(|(unit, depth)| UnitOption {
-            id: unit.id,
-            label: format!("{}{}", "— ".repeat(depth), unit.name),
-            selected: selected.contains(&unit.id),
-        })
-        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -252,7 +233,7 @@ impl DetailData {
                 valid_from: dates::format(unit.valid_from),
                 closed_on: unit.closed_on.map(dates::format),
                 is_open: unit.is_open(),
-                people: numbers::count(self.people),
+                people: numbers::format_int(self.people),
             },
             former_names: self
                 .former_names
@@ -317,7 +298,7 @@ impl CloseData {
             label: self.tree.label(unit.id),
             kind: kind_label(lang, &unit.kind),
             closed_on: unit.closed_on.map(dates::format),
-            people: numbers::count(self.people),
+            people: numbers::format_int(self.people),
             has_people: self.people > 0,
             secretaries: self.secretaries.into_iter().map(|(id, name, email)| Secretary { id, name, email }).collect(),
             open_children,
@@ -349,16 +330,6 @@ mod tests {
         let rows = tree_rows(Lang::Vi, &tree, &[(3, 5), (4, 2), (2, 1), (1, 1227)]);
         let got: Vec<(i64, usize, &str)> = rows.iter().map(|r| (r.id, r.depth, r.people.as_str())).collect();
         assert_eq!(got, vec![(1, 0, "1.235"), (2, 1, "6"), (3, 2, "5"), (4, 1, "2")]);
-    }
-
-    #[test]
-    fn options_leave_out_excluded_and_closed_units() {
-        let mut units = vec![unit(1, None), unit(2, Some(1)), unit(3, Some(1))];
-        units[2].closed_on = Some(date!(2026 - 01 - 01));
-        let options = unit_options(&units, &[1], &[2]);
-        assert_eq!(options.len(), 1);
-        assert_eq!(options[0].label, "— U2");
-        assert!(options[0].selected);
     }
 
     #[test]

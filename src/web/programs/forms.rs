@@ -1,11 +1,13 @@
-//! The program form: rules typed as people write them ("0,20", "5.0", "60"), lessons as
-//! numbered rows (a form cannot nest lists, so row i is `lesson_title_i`, `lesson_required_i`…).
+//! The program form: rules typed as people write them ("20%" or "0,2", "5,0" or "5.0", "60"),
+//! lessons as numbered rows (a form cannot nest lists, so row i is `lesson_title_i`,
+//! `lesson_required_i`…; people read row i as "Bài i+1").
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::domain::program::{self, Rules};
+use crate::domain::numbers;
+use crate::domain::program::{LessonKind, PERIODS_PER_SESSION, Rules};
 use crate::i18n::Lang;
 use crate::store::programs::{Lesson, LessonEdit, Program, ProgramChanges};
 use crate::web::forms::{self, FieldErrors};
@@ -33,11 +35,32 @@ pub struct ProgramForm {
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct LessonRow {
+    /// The row's place in the form, from 0, as the field names carry it.
     pub index: usize,
+    /// What people read: "Bài 1" for the first lesson; activities (discussion, the essay…) are
+    /// not numbered and show 0.
+    pub number: usize,
     pub id: String,
     pub title: String,
     pub required: bool,
     pub remove: bool,
+    /// Periods (tiết), as typed.
+    pub periods: String,
+    /// Whether the row is an activity rather than a lesson.
+    pub activity: bool,
+}
+
+/// Lessons are numbered among themselves ("Bài 1" … "Bài 5"); activities between them are not.
+fn number_rows(rows: &mut [LessonRow]) {
+    let mut n = 0;
+    for row in rows {
+        if row.activity {
+            row.number = 0;
+        } else {
+            n += 1;
+            row.number = n;
+        }
+    }
 }
 
 impl ProgramForm {
@@ -47,25 +70,34 @@ impl ProgramForm {
             .enumerate()
             .map(|(index, l)| LessonRow {
                 index,
+                number: 0,
                 id: l.id.to_string(),
                 title: l.title.clone(),
                 required: l.required,
                 remove: false,
+                periods: l.periods.to_string(),
+                activity: LessonKind::parse(&l.kind) == Some(LessonKind::Activity),
             })
             .collect();
         for index in rows.len()..rows.len() + NEW_LESSON_ROWS {
-            rows.push(LessonRow { index, required: true, ..Default::default() });
+            rows.push(LessonRow {
+                index,
+                required: true,
+                periods: PERIODS_PER_SESSION.to_string(),
+                ..Default::default()
+            });
         }
+        number_rows(&mut rows);
         Self {
             name: p.name.clone(),
             short_name: p.short_name.clone(),
-            max_absence_ratio: program::format_ratio(p.max_absence_permille),
+            max_absence_ratio: numbers::format_percent(p.max_absence_permille),
             unexcused_disqualifies: p.unexcused_disqualifies,
-            pass_mark: program::format_tenths(p.pass_mark_tenths),
-            band_excellent: program::format_tenths(p.band_excellent_tenths),
-            band_good: program::format_tenths(p.band_good_tenths),
-            band_fair: program::format_tenths(p.band_fair_tenths),
-            band_average: program::format_tenths(p.band_average_tenths),
+            pass_mark: numbers::format_tenths(p.pass_mark_tenths),
+            band_excellent: numbers::format_tenths(p.band_excellent_tenths),
+            band_good: numbers::format_tenths(p.band_good_tenths),
+            band_fair: numbers::format_tenths(p.band_fair_tenths),
+            band_average: numbers::format_tenths(p.band_average_tenths),
             resits_allowed: p.resits_allowed.to_string(),
             certificate_validity_months: p.certificate_validity_months.map(|m| m.to_string()).unwrap_or_default(),
             default_sessions: p.default_sessions.to_string(),
@@ -83,13 +115,17 @@ impl ProgramForm {
         while map.contains_key(&format!("lesson_title_{index}")) {
             lessons.push(LessonRow {
                 index,
+                number: index + 1,
                 id: get(&format!("lesson_id_{index}")),
                 title: get(&format!("lesson_title_{index}")),
                 required: forms::checkbox(&get(&format!("lesson_required_{index}"))),
                 remove: forms::checkbox(&get(&format!("lesson_remove_{index}"))),
+                periods: get(&format!("lesson_periods_{index}")),
+                activity: get(&format!("lesson_kind_{index}")) == LessonKind::Activity.code(),
             });
             index += 1;
         }
+        number_rows(&mut lessons);
         Self {
             name: get("name"),
             short_name: get("short_name"),
@@ -119,7 +155,7 @@ impl ProgramForm {
         let short_name = forms::required_text(&mut e, lang, "short_name", &self.short_name, 100);
         let wording = forms::required_text(&mut e, lang, "certificate_wording", &self.certificate_wording, 500);
         let mut score = |field: &'static str, input: &str| {
-            let parsed = program::parse_tenths(input);
+            let parsed = numbers::parse_tenths(input);
             if parsed.is_none() {
                 e.add(lang, field, "program.error.score_range");
             }
@@ -130,7 +166,7 @@ impl ProgramForm {
         let good = score("band_good", &self.band_good);
         let fair = score("band_fair", &self.band_fair);
         let average = score("band_average", &self.band_average);
-        let absence = program::parse_ratio_permille(&self.max_absence_ratio);
+        let absence = numbers::parse_ratio_permille(&self.max_absence_ratio);
         if absence.is_none() {
             e.add(lang, "max_absence_ratio", "program.error.absence_ratio");
         }
@@ -180,7 +216,17 @@ impl ProgramForm {
                 e.add(lang, "lessons", "program.error.lesson_title");
                 continue;
             }
-            lessons.push(LessonEdit { id, title, required: row.required });
+            // A row from before periods existed (or left blank) keeps one session's worth.
+            let periods = match row.periods.trim() {
+                "" => Some(PERIODS_PER_SESSION),
+                typed => typed.parse::<i32>().ok().filter(|p| (1..=60).contains(p)),
+            };
+            let Some(periods) = periods else {
+                e.add(lang, "lessons", "program.error.lesson_periods");
+                continue;
+            };
+            let kind = if row.activity { LessonKind::Activity } else { LessonKind::Lesson };
+            lessons.push(LessonEdit { id, title, required: row.required, periods, kind: kind.code().into() });
         }
         if lessons.is_empty() {
             e.add(lang, "lessons", "program.error.no_lessons");
@@ -251,8 +297,16 @@ mod tests {
         assert_eq!(
             lessons,
             vec![
-                LessonEdit { id: Some(7), title: "Bài một".into(), required: true },
-                LessonEdit { id: None, title: "Chuyên đề bổ sung".into(), required: false },
+                LessonEdit {
+                    id: Some(7), title: "Bài một".into(), required: true, periods: 5, kind: "lesson".into()
+                },
+                LessonEdit {
+                    id: None,
+                    title: "Chuyên đề bổ sung".into(),
+                    required: false,
+                    periods: 5,
+                    kind: "lesson".into()
+                },
             ]
         );
     }
@@ -271,6 +325,64 @@ mod tests {
         pairs.push(("band_good", "9.5"));
         let errors = ProgramForm::from_fields(fields(&pairs)).validate(Lang::Vi, &[7, 8]).unwrap_err();
         assert!(errors.has("band_excellent"), "band order is checked");
+    }
+
+    #[test]
+    fn the_form_shows_values_the_vietnamese_way_and_reads_them_back() {
+        let program = Program {
+            id: 1,
+            code: "NTVD".into(),
+            name: "Lớp bồi dưỡng nhận thức về Đảng".into(),
+            short_name: "Nhận thức về Đảng".into(),
+            max_absence_permille: 125,
+            unexcused_disqualifies: false,
+            pass_mark_tenths: 55,
+            band_excellent_tenths: 90,
+            band_good_tenths: 80,
+            band_fair_tenths: 70,
+            band_average_tenths: 55,
+            resits_allowed: 1,
+            certificate_validity_months: Some(60),
+            default_sessions: 10,
+            certificate_wording: "Đã hoàn thành".into(),
+        };
+        let lessons = [
+            Lesson {
+                id: 7, position: 1, title: "Bài một".into(), required: true, periods: 5, kind: "lesson".into()
+            },
+            Lesson { id: 8, position: 2, title: "Bài hai".into(), required: false, periods: 5, kind: "lesson".into() },
+        ];
+        let form = ProgramForm::from_program(&program, &lessons);
+        assert_eq!((form.max_absence_ratio.as_str(), form.pass_mark.as_str()), ("12,5%", "5,5"));
+        assert_eq!(form.band_excellent, "9,0");
+        let numbers: Vec<(usize, usize)> = form.lessons.iter().map(|l| (l.index, l.number)).collect();
+        assert_eq!(numbers, [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)], "rows read from «Bài 1»");
+        // What the form shows is what it reads back.
+        let shown = [
+            ("name", &form.name),
+            ("short_name", &form.short_name),
+            ("max_absence_ratio", &form.max_absence_ratio),
+            ("pass_mark", &form.pass_mark),
+            ("band_excellent", &form.band_excellent),
+            ("band_good", &form.band_good),
+            ("band_fair", &form.band_fair),
+            ("band_average", &form.band_average),
+            ("resits_allowed", &form.resits_allowed),
+            ("certificate_validity_months", &form.certificate_validity_months),
+            ("default_sessions", &form.default_sessions),
+            ("certificate_wording", &form.certificate_wording),
+        ];
+        let mut pairs: Vec<(String, String)> = shown.iter().map(|(k, v)| ((*k).to_owned(), (*v).clone())).collect();
+        for row in &form.lessons {
+            pairs.push((format!("lesson_id_{}", row.index), row.id.clone()));
+            pairs.push((format!("lesson_title_{}", row.index), row.title.clone()));
+        }
+        let (changes, kept) = ProgramForm::from_fields(pairs).validate(Lang::Vi, &[7, 8]).unwrap();
+        assert_eq!(
+            (changes.max_absence_permille, changes.pass_mark_tenths, changes.band_average_tenths),
+            (125, 55, 55)
+        );
+        assert_eq!(kept.len(), 2);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::views::{ProgramDetail, ProgramSummary};
 use crate::domain::role::Role;
 use crate::store::programs::{self, Lesson, Program};
 use crate::web::auth::extract::{AdminUser, ProgramReader};
-use crate::web::error::AppResult;
+use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::page::{Page, see_other};
 use crate::web::state::AppState;
@@ -98,9 +98,23 @@ pub async fn update(
         }
         Ok((changes, lessons)) => {
             let actor = user.actor();
-            state.db(move |c| programs::update(c, &actor, id, &changes, &lessons)).await?;
-            page.flash("success", "common.saved");
-            Ok(see_other(&format!("/programs/{id}")))
+            match state.db(move |c| programs::update(c, &actor, id, &changes, &lessons)).await {
+                Ok(()) => {
+                    page.flash("success", "common.saved");
+                    Ok(see_other(&format!("/programs/{id}")))
+                }
+                Err(AppError::Conflict(key)) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add(page.lang, "lessons", key);
+                    let view = EditView { id, code: program.code, form, errors };
+                    page.titled("program.edit_title").render_status(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "programs/edit",
+                        &view,
+                    )
+                }
+                Err(e) => Err(e),
+            }
         }
     }
 }

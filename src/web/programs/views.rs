@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::domain::program::{self, format_ratio, format_tenths};
+use crate::domain::numbers::{format_int, format_percent, format_tenths};
+use crate::domain::program::{self, LessonKind};
+use crate::domain::schedule;
 use crate::i18n::{self, Lang};
 use crate::store::programs::{Lesson, Program};
 
@@ -11,7 +13,7 @@ pub struct ProgramSummary {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub lessons: usize,
+    pub lessons: String,
     pub validity: String,
     pub max_absence_ratio: String,
     pub pass_mark: String,
@@ -27,11 +29,25 @@ pub struct ProgramDetail {
     pub unexcused_disqualifies: bool,
     pub pass_mark: String,
     pub bands: Vec<BandRow>,
-    pub resits_allowed: i32,
+    pub resits_allowed: String,
     pub validity: String,
-    pub default_sessions: i32,
+    pub default_sessions: String,
     pub certificate_wording: String,
-    pub lessons: Vec<Lesson>,
+    pub lessons: Vec<LessonLine>,
+    /// "50 tiết, 10 buổi": the length the session plan is generated from.
+    pub total_periods: String,
+    pub total_sessions: String,
+}
+
+/// A lesson as the program page lists it: "Bài 1", "Bài 2"… in the program's order, the
+/// activities between them unnumbered, each with its periods.
+#[derive(Serialize)]
+pub struct LessonLine {
+    /// 0 for an activity.
+    pub number: usize,
+    pub title: String,
+    pub required: bool,
+    pub periods: String,
 }
 
 #[derive(Serialize)]
@@ -42,7 +58,7 @@ pub struct BandRow {
 
 pub fn validity_label(lang: Lang, months: Option<i32>) -> String {
     match months {
-        Some(m) => i18n::t_with(lang, "program.validity_months", &[("n", &m.to_string())]),
+        Some(m) => i18n::t_with(lang, "program.validity_months", &[("n", &format_int(i64::from(m)))]),
         None => i18n::t(lang, "program.no_expiry"),
     }
 }
@@ -53,9 +69,9 @@ impl ProgramSummary {
             id: p.id,
             code: p.code.clone(),
             name: p.name.clone(),
-            lessons,
+            lessons: format_int(lessons as i64),
             validity: validity_label(lang, p.certificate_validity_months),
-            max_absence_ratio: format_ratio(p.max_absence_permille),
+            max_absence_ratio: format_percent(p.max_absence_permille),
             pass_mark: format_tenths(p.pass_mark_tenths),
         }
     }
@@ -75,17 +91,34 @@ impl ProgramDetail {
                 band(program::Band::Fair, p.band_fair_tenths),
                 band(program::Band::Average, p.band_average_tenths),
             ],
-            max_absence_ratio: format_ratio(p.max_absence_permille),
+            max_absence_ratio: format_percent(p.max_absence_permille),
             pass_mark: format_tenths(p.pass_mark_tenths),
             validity: validity_label(lang, p.certificate_validity_months),
             code: p.code,
             name: p.name,
             short_name: p.short_name,
             unexcused_disqualifies: p.unexcused_disqualifies,
-            resits_allowed: p.resits_allowed,
-            default_sessions: p.default_sessions,
+            resits_allowed: format_int(i64::from(p.resits_allowed)),
+            default_sessions: format_int(i64::from(p.default_sessions)),
             certificate_wording: p.certificate_wording,
-            lessons,
+            total_periods: format_int(lessons.iter().map(|l| i64::from(l.periods)).sum()),
+            total_sessions: format_int(lessons.iter().map(|l| i64::from(schedule::sessions_for(l.periods))).sum()),
+            lessons: lessons
+                .into_iter()
+                .scan(0, |n, l| {
+                    let activity = LessonKind::parse(&l.kind) == Some(LessonKind::Activity);
+                    if !activity {
+                        *n += 1;
+                    }
+                    let number = if activity { 0 } else { *n };
+                    Some(LessonLine {
+                        number,
+                        title: l.title,
+                        required: l.required,
+                        periods: format_int(i64::from(l.periods)),
+                    })
+                })
+                .collect(),
         }
     }
 }
