@@ -14,6 +14,7 @@ diesel::table! {
         person_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        password_expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -186,3 +187,11 @@ diesel::table! {
 }
 
 diesel::joinable!(account_tokens -> users (user_id));
+
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        attempts -> Integer,
+        window_start -> BigInt,
+    }
+}

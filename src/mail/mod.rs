@@ -22,6 +22,8 @@ pub struct Mailer {
     pub from: Mailbox,
     pub policy: RetryPolicy,
     pub public_url: String,
+    /// Account links expire by this clock (tests move it).
+    pub clock: crate::clock::Clock,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +57,7 @@ impl Mailer {
                 max_attempts: config.mail_max_attempts,
             },
             public_url: config.public_url.clone(),
+            clock: config.clock.clone(),
         })
     }
 

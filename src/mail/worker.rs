@@ -58,7 +58,8 @@ enum Outcome {
 pub async fn send_due(pool: &Pool, mailer: &Mailer) -> anyhow::Result<Report> {
     let mut report = Report::default();
     loop {
-        let rows = blocking(pool, |c| outbox::claim_due(c, BATCH)).await?;
+        let now = mailer.clock.now_utc();
+        let rows = blocking(pool, move |c| outbox::claim_due(c, BATCH, now)).await?;
         if rows.is_empty() {
             return Ok(report);
         }
@@ -78,17 +79,18 @@ fn complete_data(
     conn: &mut crate::db::DbConn,
     row: &OutboxRow,
     public_url: &str,
+    now: time::PrimitiveDateTime,
 ) -> Result<serde_json::Value, DeliveryError> {
     let mut data: serde_json::Value =
         serde_json::from_str(&row.data_json).map_err(|e| DeliveryError::permanent(format!("dữ liệu thư hỏng: {e}")))?;
-    invitations::link_for(conn, public_url, row.user_id, &mut data)
+    invitations::link_for(conn, public_url, row.user_id, &mut data, now)
         .map_err(|e| DeliveryError::transient(format!("không tạo được liên kết: {e}")))?;
     Ok(data)
 }
 
 async fn deliver(pool: &Pool, mailer: &Mailer, row: OutboxRow) -> anyhow::Result<Outcome> {
-    let (for_data, public_url) = (row.clone(), mailer.public_url.clone());
-    let data = blocking(pool, move |c| Ok(complete_data(c, &for_data, &public_url))).await?;
+    let (for_data, public_url, now) = (row.clone(), mailer.public_url.clone(), mailer.clock.now_utc());
+    let data = blocking(pool, move |c| Ok(complete_data(c, &for_data, &public_url, now))).await?;
     let outcome = match data.and_then(|data| mailer.build(&row, &data)) {
         Ok(message) => mailer.transport.send(message).await,
         Err(e) => Err(e),

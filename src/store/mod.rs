@@ -2,6 +2,7 @@
 //! state and are called from `web::block` (never across an `.await`).
 
 pub mod audit;
+pub mod login_throttle;
 pub mod orgs;
 pub mod outbox;
 pub mod people;

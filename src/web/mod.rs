@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod orgs;
 pub mod people;
 pub mod programs;
+pub mod redirect;
 pub mod render;
 pub mod routes;
 pub mod settings;

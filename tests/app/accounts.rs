@@ -7,20 +7,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-fn account_id(app: &TestApp, email: &str) -> i64 {
-    store::users::find_by_email(&mut app.conn(), email).unwrap().unwrap_or_else(|| panic!("{email}")).id
-}
-
 fn account_count(app: &TestApp) -> i64 {
     store::users::count(&mut app.conn()).unwrap()
-}
-
-/// The one-time password shown on the result page.
-fn shown_password(html: &str) -> String {
-    let marker = "<code class=\"one-time-password\">";
-    let start = html.find(marker).expect("a one-time password is shown") + marker.len();
-    let end = html[start..].find('<').unwrap();
-    html[start..start + end].to_owned()
 }
 
 #[tokio::test]
@@ -40,7 +28,7 @@ async fn admin_creates_an_account_that_is_invited_by_email() {
             ],
         )
         .await;
-    let id = account_id(&app, "lan.nguyen@boiduong.test");
+    let id = app.account_id("lan.nguyen@boiduong.test");
     assert_redirect(&res, &format!("/accounts/{id}"));
     let (_, page) = admin.page(&format!("/accounts/{id}")).await;
     assert!(main_text(&page).contains("gửi thư mời đặt mật khẩu tới lan.nguyen@boiduong.test"), "{}", main_text(&page));
@@ -76,7 +64,7 @@ async fn a_duplicate_email_is_refused() {
     assert!(body.contains("value=\"Người khác\""), "typed values are kept");
     assert!(!body.contains("one-time-password"));
     assert_eq!(account_count(&app), before);
-    let staff = store::users::account(&mut app.conn(), account_id(&app, STAFF)).unwrap();
+    let staff = store::users::account(&mut app.conn(), app.account_id(STAFF)).unwrap();
     assert_eq!(staff.roles, vec![Role::Staff], "the existing account is untouched");
 }
 
@@ -119,7 +107,7 @@ async fn bad_account_forms_are_refused() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let account = store::users::account(&mut app.conn(), account_id(&app, "bithu.moi@boiduong.test")).unwrap();
+    let account = store::users::account(&mut app.conn(), app.account_id("bithu.moi@boiduong.test")).unwrap();
     assert_eq!(account.secretary_units, vec![cell]);
 }
 
@@ -129,7 +117,7 @@ async fn deactivating_an_account_ends_its_session() {
     let admin = app.login(ADMIN).await;
     let staff = app.login(STAFF).await;
     assert_eq!(staff.page("/orgs").await.0, StatusCode::OK);
-    let id = account_id(&app, STAFF);
+    let id = app.account_id(STAFF);
 
     let (status, form) = admin.page(&format!("/accounts/{id}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -151,7 +139,7 @@ async fn deactivating_an_account_ends_its_session() {
 async fn an_admin_keeps_their_own_admin_role_and_access() {
     let app = spawn_app().await;
     let admin = app.login(ADMIN).await;
-    let id = account_id(&app, ADMIN);
+    let id = app.account_id(ADMIN);
     let path = format!("/accounts/{id}");
 
     let res = admin.post(&path, &[("display_name", "Quản trị"), ("role", "staff"), ("active", "on")]).await;
@@ -171,7 +159,7 @@ async fn a_reset_password_is_shown_once_and_logs_in() {
     let app = spawn_app().await;
     let admin = app.login(ADMIN).await;
     let lecturer = app.login(LECTURER).await;
-    let id = account_id(&app, LECTURER);
+    let id = app.account_id(LECTURER);
 
     let res = admin.post(&format!("/accounts/{id}/reset-password"), &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
