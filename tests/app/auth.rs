@@ -157,6 +157,8 @@ async fn common_passwords_the_email_and_the_name_are_refused() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(main_text(&res.text().await.unwrap()).contains("dựa trên họ tên"));
     assert_eq!(app.anonymous().login(STAFF, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER, "nothing changed");
+    // The list is compiled in, not served.
+    assert_eq!(app.anonymous().page("/assets/passwords/common-passwords.txt").await.0, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

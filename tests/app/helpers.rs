@@ -61,7 +61,10 @@ pub fn test_database() -> (String, TestDatabase) {
         Err(std::env::VarError::NotUnicode(_)) => panic!("BOIDUONG_TEST_PG_URL is not valid UTF-8"),
         Err(std::env::VarError::NotPresent) => {
             SQLITE_NOTICE.call_once(|| {
-                eprintln!("BOIDUONG_TEST_PG_URL is not set: the integration tests run on SQLite");
+                // Straight to the stream: the test harness would hold back an eprintln!.
+                use std::io::Write as _;
+                let _ =
+                    writeln!(std::io::stderr(), "BOIDUONG_TEST_PG_URL is not set: the integration tests run on SQLite");
             });
             None
         }
