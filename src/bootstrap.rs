@@ -2,11 +2,11 @@
 //! database its first accounts — the demo school, or one admin with a one-time password.
 
 use crate::config::Config;
+use crate::credentials::{password, token};
 use crate::db::Pool;
 use crate::domain::role::Role;
 use crate::store::audit::Actor;
 use crate::store::{programs, users};
-use crate::web::auth::{password, token};
 
 pub const FIRST_ADMIN_EMAIL: &str = "admin@boiduong.local";
 
@@ -47,7 +47,7 @@ pub fn prepare(pool: &Pool, config: &Config, demo: bool) -> anyhow::Result<Prepa
             roles: vec![Role::Admin],
             secretary_units: Vec::new(),
             person_id: None,
-            must_change_password: true,
+            one_time_password_until: Some(config.one_time_password_until()),
         },
     )?;
     Ok(Prepared::FirstAdmin { email: FIRST_ADMIN_EMAIL.into(), password })

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 use crate::bootstrap::{self, Prepared};
 use crate::config::Config;
+use crate::credentials::password::Hasher;
+use crate::credentials::token;
 use crate::db;
 use crate::domain::role::Role;
 use crate::mail::{Mailer, worker};
@@ -14,7 +16,6 @@ use crate::startup::Application;
 use crate::store::audit::Actor;
 use crate::store::outbox;
 use crate::store::users;
-use crate::web::auth::{password, token};
 
 #[derive(Parser)]
 #[command(name = "boiduong", version, about = "Quản lý lớp bồi dưỡng — Trường Chính trị tỉnh")]
@@ -125,6 +126,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
 }
 
 fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    crate::startup::return_large_blocks_to_the_os();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let pool = db::connect(&config.database_url, config.db_pool_size)?;
@@ -194,15 +196,18 @@ fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
                 &users::NewUser {
                     email: email.clone(),
                     display_name: name,
-                    password_hash: Some(password::hash(&one_time)),
+                    password_hash: Some(hash_one_time(config, &one_time)?),
                     roles,
                     secretary_units: units,
                     person_id: None,
-                    must_change_password: true,
+                    one_time_password_until: Some(config.one_time_password_until()),
                 },
             )
             .map_err(|e| anyhow::anyhow!("Không tạo được tài khoản {email}: {e}"))?;
-            println!("Đã tạo tài khoản {email}. Mật khẩu dùng một lần: {one_time}");
+            println!(
+                "Đã tạo tài khoản {email}. Mật khẩu dùng một lần (dùng được trong {} giờ): {one_time}",
+                config.one_time_password_hours
+            );
         }
         UserCommand::SetRoles { email, roles, units } => {
             let user =
@@ -215,10 +220,21 @@ fn user(command: UserCommand, config: &Config) -> anyhow::Result<()> {
             let user =
                 users::find_by_email(&mut conn, &email)?.with_context(|| format!("Không có tài khoản {email}"))?;
             let one_time = token::random_password();
-            users::set_password(&mut conn, &actor, user.id, &password::hash(&one_time), true)
+            let hash = hash_one_time(config, &one_time)?;
+            users::set_password(&mut conn, &actor, user.id, &hash, Some(config.one_time_password_until()))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("Mật khẩu dùng một lần mới của {email}: {one_time}");
+            println!(
+                "Mật khẩu dùng một lần mới của {email} (dùng được trong {} giờ): {one_time}",
+                config.one_time_password_hours
+            );
         }
     }
     Ok(())
+}
+
+/// Hashes through the same limiter the server uses.
+fn hash_one_time(config: &Config, password: &str) -> anyhow::Result<String> {
+    let hasher = Hasher::from_config(config);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    Ok(runtime.block_on(hasher.hash(password))?)
 }

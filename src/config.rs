@@ -7,7 +7,10 @@ use std::net::SocketAddr;
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -24,15 +27,29 @@ pub struct Config {
     pub workers: usize,
     /// A session idle for longer than this ends.
     pub session_idle_minutes: u32,
-    /// Failed logins for one account before it is throttled.
+    /// A session ends this long after the login, however busy.
+    pub session_absolute_hours: u32,
+    /// Failed logins for one account from one address before that pair is throttled.
     pub login_max_failures_per_account: u32,
+    /// Failed logins for one account from all addresses together before the account is
+    /// throttled (higher, so that a few requests cannot keep the owner out).
+    pub login_max_failures_per_account_total: u32,
     /// Failed logins from one address before it is throttled.
     pub login_max_failures_per_address: u32,
-    /// How long a throttled account or address waits.
+    /// The window failed logins are counted over, and so the longest wait.
     pub login_lockout_minutes: u32,
-    /// Behind a reverse proxy, take the client's address from X-Forwarded-For (only set this
-    /// when the proxy overwrites that header; otherwise clients could choose their address).
+    /// Behind a reverse proxy, take the client's address from X-Forwarded-For, as written by
+    /// the proxies listed in `trusted_proxies`.
     pub trust_forwarded_for: bool,
+    /// Comma-separated IP addresses or CIDR ranges of the reverse proxies whose
+    /// X-Forwarded-For entries are believed.
+    pub trusted_proxies: String,
+    /// Hours a one-time password (first admin, reset by an admin or the command line) works.
+    pub one_time_password_hours: u32,
+    /// Password hashes computed at once (each holds 19 MiB); 0 means one per core.
+    pub password_hash_concurrency: usize,
+    /// Password hashes waiting for a free slot; beyond that a login is answered 503 at once.
+    pub password_hash_queue: usize,
     /// Log filter, e.g. `info` or `boiduong=debug`.
     pub log: String,
     /// Name of the sender of every email; empty (the default) takes the school's name, with its
@@ -72,6 +89,9 @@ pub struct Config {
     pub smtp_user: Option<String>,
     #[serde(skip)]
     pub smtp_password: Option<String>,
+    /// The time sessions, one-time passwords, links and throttling go by; tests move it.
+    #[serde(skip)]
+    pub clock: Clock,
 }
 
 impl Default for Config {
@@ -83,10 +103,16 @@ impl Default for Config {
             db_pool_size: 8,
             workers: 0,
             session_idle_minutes: 60,
+            session_absolute_hours: 12,
             login_max_failures_per_account: 5,
+            login_max_failures_per_account_total: 50,
             login_max_failures_per_address: 20,
             login_lockout_minutes: 15,
             trust_forwarded_for: false,
+            trusted_proxies: "127.0.0.0/8, ::1".into(),
+            one_time_password_hours: 24,
+            password_hash_concurrency: 0,
+            password_hash_queue: 32,
             log: "info".into(),
             mail_from_name: String::new(),
             mail_from_address: "no-reply@boiduong.local".into(),
@@ -103,6 +129,7 @@ impl Default for Config {
             demo_password: None,
             smtp_user: None,
             smtp_password: None,
+            clock: Clock::default(),
         }
     }
 }
@@ -155,6 +182,20 @@ impl Config {
         if self.session_idle_minutes == 0 {
             bail!("Cấu hình không hợp lệ: BOIDUONG_SESSION_IDLE_MINUTES phải lớn hơn 0");
         }
+        let positive = [
+            (self.session_absolute_hours, "SESSION_ABSOLUTE_HOURS"),
+            (self.login_max_failures_per_account, "LOGIN_MAX_FAILURES_PER_ACCOUNT"),
+            (self.login_max_failures_per_account_total, "LOGIN_MAX_FAILURES_PER_ACCOUNT_TOTAL"),
+            (self.login_max_failures_per_address, "LOGIN_MAX_FAILURES_PER_ADDRESS"),
+            (self.login_lockout_minutes, "LOGIN_LOCKOUT_MINUTES"),
+            (self.one_time_password_hours, "ONE_TIME_PASSWORD_HOURS"),
+        ];
+        for (value, name) in positive {
+            if value == 0 {
+                bail!("Cấu hình không hợp lệ: BOIDUONG_{name} phải lớn hơn 0");
+            }
+        }
+        self.trusted_proxy_ranges()?;
         if self.db_pool_size == 0 {
             bail!("Cấu hình không hợp lệ: BOIDUONG_DB_POOL_SIZE phải lớn hơn 0");
         }
@@ -170,6 +211,27 @@ impl Config {
         self.bind.parse().with_context(|| {
             format!("Cấu hình không hợp lệ: BOIDUONG_BIND = {:?} không phải địa chỉ IP:cổng", self.bind)
         })
+    }
+
+    /// The parsed `trusted_proxies`: each entry an address (a range of one) or a CIDR range.
+    pub fn trusted_proxy_ranges(&self) -> anyhow::Result<Vec<IpNet>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry.parse::<IpNet>().or_else(|_| entry.parse::<std::net::IpAddr>().map(IpNet::from)).map_err(|_| {
+                    anyhow::anyhow!(
+                        "Cấu hình không hợp lệ: BOIDUONG_TRUSTED_PROXIES: {entry:?} không phải địa chỉ IP hay dải CIDR"
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// When a one-time password made now stops working.
+    pub fn one_time_password_until(&self) -> time::PrimitiveDateTime {
+        self.clock.now_utc() + time::Duration::hours(i64::from(self.one_time_password_hours))
     }
 
     pub fn secure_cookies(&self) -> bool {
@@ -212,5 +274,21 @@ mod tests {
         assert!(err.contains("BOIDUONG_BIND"), "{err}");
         let err = with("database_url = \"mysql://x\"", &[]).unwrap_err().to_string();
         assert!(err.contains("BOIDUONG_DATABASE_URL"), "{err}");
+        let err = with("trusted_proxies = \"10.0.0.0/8, proxy.local\"", &[]).unwrap_err().to_string();
+        assert!(err.contains("BOIDUONG_TRUSTED_PROXIES") && err.contains("proxy.local"), "{err}");
+        let err = with("session_absolute_hours = 0", &[]).unwrap_err().to_string();
+        assert!(err.contains("BOIDUONG_SESSION_ABSOLUTE_HOURS"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let c = with("trusted_proxies = \"10.0.0.0/8, 192.0.2.7 ,2001:db8::/32\"", &[]).unwrap();
+        let ranges = c.trusted_proxy_ranges().unwrap();
+        assert_eq!(ranges.len(), 3);
+        assert!(ranges[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().unwrap()));
+        let defaults = with("", &[]).unwrap().trusted_proxy_ranges().unwrap();
+        assert!(defaults.iter().any(|r| r.contains(&"127.0.0.1".parse::<std::net::IpAddr>().unwrap())));
+        assert!(defaults.iter().any(|r| r.contains(&"::1".parse::<std::net::IpAddr>().unwrap())));
+        assert_eq!(defaults.len(), 2, "only loopback by default");
     }
 }

@@ -5,6 +5,7 @@
 
 use time::{Date, Month};
 
+use crate::credentials::password;
 use crate::db::DbConn;
 use crate::domain::role::Role;
 use crate::domain::{citizen_id, names, person::Sex};
@@ -14,7 +15,6 @@ use crate::store::orgs::{self, NewOrgUnit};
 use crate::store::people::{self, PersonInput};
 use crate::store::settings::{self, SchoolSettings};
 use crate::store::users::{self, NewUser};
-use crate::web::auth::password;
 
 pub const PROVINCE: &str = "Đắk Lắk";
 
@@ -229,7 +229,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
                     roles,
                     secretary_units,
                     person_id,
-                    must_change_password: false,
+                    one_time_password_until: None,
                 },
             )?;
         }

@@ -3,7 +3,9 @@
 
 pub mod bootstrap;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -63,7 +63,7 @@ impl Application {
             Mailer::from_config(&config)?;
             None
         };
-        let state = web::Data::new(AppState::new(pool.clone(), Arc::new(config), templates, school, mail_wakeup));
+        let state = web::Data::new(AppState::new(pool.clone(), Arc::new(config), templates, school, mail_wakeup)?);
         let server = HttpServer::new(move || {
             let router = crate::web::router();
             App::new()
@@ -88,7 +88,7 @@ impl Application {
                         .cookie_content_security(CookieContentSecurity::Private)
                         .build(),
                 )
-                .wrap(middleware::security_headers())
+                .wrap(middleware::security_headers(secure))
                 .wrap(from_fn(middleware::request_log))
                 .configure(|cfg| {
                     for service in router.into_services() {
@@ -117,6 +117,23 @@ impl Application {
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+/// Makes the allocator hand large freed blocks back to the operating system. Each password hash
+/// allocates 19 MiB; glibc raises its mmap threshold after freeing such a block, so later ones
+/// come from the heap arenas and stay resident after they are freed — a burst of logins would
+/// leave the server hundreds of megabytes larger. A fixed threshold keeps every block of 1 MiB
+/// or more in its own mapping, returned when freed. Call it once, before threads start.
+pub fn return_large_blocks_to_the_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const ONE_MIB: libc::c_int = 1 << 20;
+        // SAFETY: mallopt only sets allocator parameters; called before other threads exist.
+        let ok = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, ONE_MIB) };
+        if ok != 1 {
+            tracing::warn!("mallopt(M_MMAP_THRESHOLD) was refused");
+        }
     }
 }
 

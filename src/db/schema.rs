@@ -14,6 +14,7 @@ diesel::table! {
         person_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        password_expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -434,3 +435,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     outbox,
 );
+diesel::table! {
+    login_throttle (key) {
+        key -> Text,
+        attempts -> Integer,
+        window_start -> BigInt,
+    }
+}

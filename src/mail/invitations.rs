@@ -4,6 +4,7 @@
 //! outbox — and a retried or resent message carries a fresh link.
 
 use serde_json::json;
+use time::{Duration, PrimitiveDateTime};
 
 use crate::db::DbConn;
 use crate::domain::dates;
@@ -31,6 +32,7 @@ pub fn link_for(
     public_url: &str,
     user_id: Option<i64>,
     data: &mut serde_json::Value,
+    now: PrimitiveDateTime,
 ) -> StoreResult<()> {
     let Some(purpose) = data.get(LINK_FIELD).and_then(|p| p.as_str()).map(str::to_owned) else {
         return Ok(());
@@ -41,7 +43,7 @@ pub fn link_for(
     }
     let path = tokens::link_path(&purpose);
     tokens::revoke_unused(conn, user_id, &purpose)?;
-    let (token, expires) = tokens::create(conn, user_id, &purpose)?;
+    let (token, expires) = tokens::create(conn, user_id, &purpose, now)?;
     data["link"] = json!(format!("{}/{path}/{token}", public_url.trim_end_matches('/')));
     data["expires"] = json!(dates::format_timestamp(expires));
     Ok(())
@@ -54,12 +56,21 @@ pub fn invite(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<
     outbox::enqueue(conn, &email(user, key, tokens::INVITE), &ctx.message_id_domain)
 }
 
-/// Queues a password-reset link. At most one per account per hour: a repeated request within
-/// the hour is the same logical message and sends nothing more.
-pub fn reset(conn: &mut DbConn, ctx: &MailContext, user: &User) -> StoreResult<bool> {
-    let now = dates::now();
-    let key = format!("reset:{}:{}-{:03}-{:02}", user.id, now.year(), now.ordinal(), now.hour());
-    outbox::enqueue(conn, &email(user, key, tokens::RESET), &ctx.message_id_domain)
+/// How long a reset message stands for every further request of the same account.
+pub const RESET_INTERVAL: Duration = Duration::hours(1);
+
+/// Queues a password-reset link. At most one per account per hour: while the account's last
+/// reset message is younger than that, a new request is the same logical message and sends
+/// nothing more. The key names the message it follows ("reset:{user}:{previous row}"), so two
+/// requests at the same moment compute the same key and the outbox keeps one of them.
+pub fn reset(conn: &mut DbConn, ctx: &MailContext, user: &User, now: PrimitiveDateTime) -> StoreResult<bool> {
+    let prefix = format!("reset:{}:", user.id);
+    let last = outbox::latest_with_key_prefix(conn, &prefix)?;
+    if last.is_some_and(|(_, queued_at)| queued_at > now - RESET_INTERVAL) {
+        return Ok(false);
+    }
+    let key = format!("{prefix}{}", last.map_or(0, |(id, _)| id));
+    outbox::enqueue_at(conn, &email(user, key, tokens::RESET), &ctx.message_id_domain, now)
 }
 
 /// The field of an email's data that asks for an account link of this purpose at send time.
@@ -108,7 +119,7 @@ pub fn invite_learner(
             roles: vec![crate::domain::role::Role::Learner],
             secretary_units: Vec::new(),
             person_id: Some(person.id),
-            must_change_password: false,
+            one_time_password_until: None,
         },
     )?;
     let user = crate::store::users::find(conn, id)?;

@@ -33,6 +33,8 @@ pub struct Mailer {
     /// Names this worker in the rows it claims, so an operator (and a test) can tell which of
     /// several instances sent a message.
     pub worker_id: String,
+    /// Account links expire by this clock (tests move it).
+    pub clock: crate::clock::Clock,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -70,6 +72,7 @@ impl Mailer {
             },
             public_url: config.public_url.clone(),
             worker_id: worker_id(),
+            clock: config.clock.clone(),
         })
     }
 

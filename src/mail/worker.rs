@@ -63,9 +63,9 @@ enum Outcome {
 pub async fn send_due(pool: &Pool, mailer: &Mailer) -> anyhow::Result<Report> {
     let mut report = Report::default();
     loop {
-        let worker = mailer.worker_id.clone();
+        let (worker, now) = (mailer.worker_id.clone(), mailer.clock.now_utc());
         let (rows, school) = blocking(pool, move |c| {
-            let rows = outbox::claim_due(c, BATCH, &worker)?;
+            let rows = outbox::claim_due(c, BATCH, &worker, now)?;
             let school = if rows.is_empty() { None } else { Some(settings::load(c)?) };
             Ok((rows, school))
         })
@@ -92,10 +92,11 @@ fn prepare(
     conn: &mut crate::db::DbConn,
     row: &OutboxRow,
     public_url: &str,
+    now: time::PrimitiveDateTime,
 ) -> Result<(serde_json::Value, Address), DeliveryError> {
     let mut data: serde_json::Value =
         serde_json::from_str(&row.data_json).map_err(|e| DeliveryError::permanent(format!("dữ liệu thư hỏng: {e}")))?;
-    invitations::link_for(conn, public_url, row.user_id, &mut data)
+    invitations::link_for(conn, public_url, row.user_id, &mut data, now)
         .map_err(|e| DeliveryError::transient(format!("không tạo được liên kết: {e}")))?;
     let address =
         address_of(conn, row).map_err(|e| DeliveryError::transient(format!("không đọc được người nhận: {e}")))?;
@@ -118,8 +119,8 @@ fn address_of(conn: &mut crate::db::DbConn, row: &OutboxRow) -> crate::store::St
 }
 
 async fn deliver(pool: &Pool, mailer: &Mailer, letterhead: &Letterhead, row: OutboxRow) -> anyhow::Result<Outcome> {
-    let (for_data, public_url) = (row.clone(), mailer.public_url.clone());
-    let prepared = blocking(pool, move |c| Ok(prepare(c, &for_data, &public_url))).await?;
+    let (for_data, public_url, now) = (row.clone(), mailer.public_url.clone(), mailer.clock.now_utc());
+    let prepared = blocking(pool, move |c| Ok(prepare(c, &for_data, &public_url, now))).await?;
     let outcome = match prepared.and_then(|(data, address)| mailer.build(&row, &data, letterhead, address)) {
         Ok(message) => mailer.transport.send(message).await,
         Err(e) => Err(e),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod classes;
 pub mod issuers;
+pub mod login_throttle;
 pub mod orgs;
 pub mod outbox;
 pub mod people;

@@ -72,11 +72,21 @@ pub fn message_id_for(key: &str, domain: &str) -> String {
 /// Queues a message. Returns false when a message with the same key was already queued (then
 /// nothing changes). Call it inside the transaction of the change that causes the message.
 pub fn enqueue(conn: &mut DbConn, email: &NewEmail, message_id_domain: &str) -> StoreResult<bool> {
+    enqueue_at(conn, email, message_id_domain, dates::now())
+}
+
+/// `enqueue`, due and recorded as queued at `now` (for rules that count from the queueing time
+/// by the application's clock).
+pub fn enqueue_at(
+    conn: &mut DbConn,
+    email: &NewEmail,
+    message_id_domain: &str,
+    now: PrimitiveDateTime,
+) -> StoreResult<bool> {
     let exists: i64 = outbox::table.filter(outbox::message_key.eq(&email.key)).count().get_result(conn)?;
     if exists > 0 {
         return Ok(false);
     }
-    let now = dates::now();
     // A savepoint, so that losing a race on the unique key leaves the caller's transaction usable.
     let inserted = super::write_tx(conn, |conn| {
         diesel::insert_into(outbox::table)
@@ -106,10 +116,22 @@ pub fn enqueue(conn: &mut DbConn, email: &NewEmail, message_id_domain: &str) -> 
     }
 }
 
-/// Claims up to `limit` rows that are due (pending and past their next attempt, or sending
-/// with an expired lease) for `worker`, marks them sending with a lease, and counts the attempt.
-pub fn claim_due(conn: &mut DbConn, limit: i64, worker: &str) -> StoreResult<Vec<OutboxRow>> {
-    let now = dates::now();
+/// The id and queueing time of the newest message whose key starts with `prefix` (which must
+/// hold no LIKE wildcard).
+pub fn latest_with_key_prefix(conn: &mut DbConn, prefix: &str) -> StoreResult<Option<(i64, PrimitiveDateTime)>> {
+    debug_assert!(!prefix.contains(['%', '_', '\\']));
+    Ok(outbox::table
+        .filter(outbox::message_key.like(format!("{prefix}%")))
+        .order(outbox::id.desc())
+        .select((outbox::id, outbox::created_at))
+        .first(conn)
+        .optional()?)
+}
+
+/// Claims up to `limit` rows that are due at `now` (pending and past their next attempt, or
+/// sending with an expired lease) for `worker`, marks them sending with a lease, and counts the
+/// attempt.
+pub fn claim_due(conn: &mut DbConn, limit: i64, worker: &str, now: PrimitiveDateTime) -> StoreResult<Vec<OutboxRow>> {
     let lease_until = now + LEASE;
     let due = outbox::status
         .eq(PENDING)

@@ -6,9 +6,9 @@ use sha2::{Digest, Sha256};
 use time::{Duration, PrimitiveDateTime};
 
 use super::{DbConn, StoreResult};
+use crate::credentials::token::random_token;
 use crate::db::schema::account_tokens;
 use crate::domain::dates;
-use crate::web::auth::token::random_token;
 
 pub const INVITE: &str = "invite";
 pub const RESET: &str = "reset";
@@ -26,10 +26,15 @@ fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Makes a token for the account and returns it (the only time it exists in clear).
-pub fn create(conn: &mut DbConn, user_id: i64, purpose: &str) -> StoreResult<(String, PrimitiveDateTime)> {
+/// Makes a token for the account and returns it (the only time it exists in clear), valid from
+/// `now` for the purpose's lifetime.
+pub fn create(
+    conn: &mut DbConn,
+    user_id: i64,
+    purpose: &str,
+    now: PrimitiveDateTime,
+) -> StoreResult<(String, PrimitiveDateTime)> {
     let token = random_token();
-    let now = dates::now();
     let expires_at = now + lifetime(purpose);
     diesel::insert_into(account_tokens::table)
         .values((
@@ -55,7 +60,7 @@ pub enum TokenState {
     Unknown,
 }
 
-pub fn check(conn: &mut DbConn, token: &str, purpose: &str) -> StoreResult<TokenState> {
+pub fn check(conn: &mut DbConn, token: &str, purpose: &str, now: PrimitiveDateTime) -> StoreResult<TokenState> {
     let row: Option<(i64, i64, PrimitiveDateTime, Option<PrimitiveDateTime>)> = account_tokens::table
         .filter(account_tokens::token_hash.eq(hash(token)))
         .filter(account_tokens::purpose.eq(purpose))
@@ -65,7 +70,7 @@ pub fn check(conn: &mut DbConn, token: &str, purpose: &str) -> StoreResult<Token
     Ok(match row {
         None => TokenState::Unknown,
         Some((_, _, _, Some(_))) => TokenState::Used,
-        Some((_, _, expires, None)) if expires <= dates::now() => TokenState::Expired,
+        Some((_, _, expires, None)) if expires <= now => TokenState::Expired,
         Some((token_id, user_id, _, None)) => TokenState::Valid { token_id, user_id },
     })
 }
@@ -87,6 +92,17 @@ pub fn revoke_unused(conn: &mut DbConn, user_id: i64, purpose: &str) -> StoreRes
             .filter(account_tokens::user_id.eq(user_id))
             .filter(account_tokens::purpose.eq(purpose))
             .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(dates::now()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every unused token of an account, whatever its purpose: once a password is set, no
+/// older reset or invitation link may set another.
+pub fn revoke_all_unused(conn: &mut DbConn, user_id: i64) -> StoreResult<()> {
+    diesel::update(
+        account_tokens::table.filter(account_tokens::user_id.eq(user_id)).filter(account_tokens::used_at.is_null()),
     )
     .set(account_tokens::used_at.eq(dates::now()))
     .execute(conn)?;

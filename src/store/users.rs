@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 use serde::Serialize;
+use time::PrimitiveDateTime;
 
 use super::audit::{self, Actor};
 use super::{DbConn, StoreError, StoreResult};
@@ -24,6 +25,15 @@ pub struct User {
     pub must_change_password: bool,
     pub session_version: i32,
     pub person_id: Option<i64>,
+    /// When the one-time password stops working (only while `must_change_password`).
+    pub password_expires_at: Option<PrimitiveDateTime>,
+}
+
+impl User {
+    /// A one-time password past its time: it no longer logs in.
+    pub fn one_time_password_expired(&self, now: PrimitiveDateTime) -> bool {
+        self.must_change_password && self.password_expires_at.is_some_and(|expires| expires <= now)
+    }
 }
 
 /// An account with its roles, as the web layer needs it on every request.
@@ -79,7 +89,9 @@ pub struct NewUser {
     pub roles: Vec<Role>,
     pub secretary_units: Vec<i64>,
     pub person_id: Option<i64>,
-    pub must_change_password: bool,
+    /// Set for a one-time password: it must be changed at the first login and stops working
+    /// at this time.
+    pub one_time_password_until: Option<PrimitiveDateTime>,
 }
 
 pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> StoreResult<i64> {
@@ -95,7 +107,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> StoreResult<i6
                 users::display_name.eq(&new.display_name),
                 users::password_hash.eq(&new.password_hash),
                 users::person_id.eq(new.person_id),
-                users::must_change_password.eq(new.must_change_password),
+                users::must_change_password.eq(new.one_time_password_until.is_some()),
+                users::password_expires_at.eq(new.one_time_password_until),
                 users::created_at.eq(now),
                 users::updated_at.eq(now),
             ))
@@ -169,14 +182,25 @@ pub fn update(
     })
 }
 
-/// Sets a new password hash and moves the session version on, which ends every other session
-/// of the account. Returns the new session version.
-pub fn set_password(conn: &mut DbConn, actor: &Actor, id: i64, hash: &str, must_change: bool) -> StoreResult<i32> {
+/// Sets a new password hash — one the person chose, or a one-time password (`one_time_until`
+/// set: it must be changed at the next login and stops working then) — and moves the session
+/// version on, which ends every other session of the account. Every unused reset or invitation
+/// link of the account stops working too, whichever way the password was set. Returns the new
+/// session version.
+pub fn set_password(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    hash: &str,
+    one_time_until: Option<PrimitiveDateTime>,
+) -> StoreResult<i32> {
     super::write_tx(conn, |conn| {
+        super::tokens::revoke_all_unused(conn, id)?;
         diesel::update(users::table.find(id))
             .set((
                 users::password_hash.eq(hash),
-                users::must_change_password.eq(must_change),
+                users::must_change_password.eq(one_time_until.is_some()),
+                users::password_expires_at.eq(one_time_until),
                 users::session_version.eq(users::session_version + 1),
                 users::updated_at.eq(dates::now()),
             ))

@@ -10,6 +10,7 @@ use super::routes::Router;
 
 #[derive(RustEmbed)]
 #[folder = "assets/"]
+#[exclude = "passwords/*"]
 struct AssetFiles;
 
 pub fn routes(r: &mut Router) {

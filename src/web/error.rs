@@ -14,6 +14,12 @@ pub type AppResult<T> = Result<T, AppError>;
 pub enum AppError {
     #[error("not logged in")]
     Unauthorized { next: String },
+    /// Logged in with a password that must be changed first.
+    #[error("the password must be changed first")]
+    PasswordChangeRequired,
+    /// Too much work queued (password hashing): try again in a moment.
+    #[error("busy")]
+    Busy,
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
@@ -44,6 +50,7 @@ impl ErrorPage {
             405 => ("error.405.title", "error.405.message"),
             409 => ("error.409.title", "error.409.message"),
             413 => ("error.413.title", "error.413.message"),
+            503 => ("error.503.title", "error.503.message"),
             _ => ("error.500.title", "error.500.message"),
         };
         Self { title_key, message_key }
@@ -53,7 +60,8 @@ impl ErrorPage {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::Unauthorized { .. } => StatusCode::SEE_OTHER,
+            AppError::Unauthorized { .. } | AppError::PasswordChangeRequired => StatusCode::SEE_OTHER,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -68,6 +76,10 @@ impl ResponseError for AppError {
             let location = format!("/login?next={}", urlencode(next));
             return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
         }
+        if let AppError::PasswordChangeRequired = self {
+            let location = crate::web::auth::extract::CHANGE_PASSWORD_PATH;
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+        }
         if let AppError::Unexpected(e) = self {
             tracing::error!(error = ?e, "request failed");
         }
@@ -77,7 +89,11 @@ impl ResponseError for AppError {
             AppError::BadRequest(key) | AppError::Conflict(key) => page.message_key = key,
             _ => {}
         }
-        let mut response = HttpResponse::build(status).finish();
+        let mut builder = HttpResponse::build(status);
+        if let AppError::Busy = self {
+            builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_BUSY));
+        }
+        let mut response = builder.finish();
         response.extensions_mut().insert(page);
         response
     }
@@ -90,6 +106,18 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(key) => AppError::Conflict(key),
             StoreError::Database(e) => AppError::Unexpected(e.into()),
             StoreError::Other(e) => AppError::Unexpected(e),
+        }
+    }
+}
+
+/// Seconds a client is asked to wait when the server is busy.
+pub const RETRY_AFTER_BUSY: &str = "2";
+
+impl From<crate::credentials::password::HashError> for AppError {
+    fn from(e: crate::credentials::password::HashError) -> Self {
+        match e {
+            crate::credentials::password::HashError::Busy => AppError::Busy,
+            other => AppError::Unexpected(other.into()),
         }
     }
 }

@@ -15,13 +15,19 @@ use super::page::error_page;
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
      script-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// A year: browsers that saw the site over https keep to https for that long.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// The headers on every response; `https` (the public address is https) adds HSTS, which a
+/// browser only honours over https anyway and which would lock a plain-http site out.
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "same-origin"))
-        .add((header::CACHE_CONTROL, "no-store"))
+        .add((header::CACHE_CONTROL, "no-store"));
+    if https { headers.add((header::STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY)) } else { headers }
 }
 
 /// Gives every error status that has no page of its own (an `AppError`, an unknown route, a

@@ -18,7 +18,7 @@ pub mod page;
 pub mod pager;
 pub mod people;
 pub mod programs;
-pub mod render;
+pub mod redirect;
 pub mod routes;
 pub mod settings;
 pub mod state;

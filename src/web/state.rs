@@ -1,19 +1,21 @@
-//! What every handler shares: the pool, the configuration, the templates, the login throttle
-//! and the school's settings.
+//! What every handler shares: the pool, the configuration, the templates, the password hasher,
+//! the trusted proxies and the school's settings.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
-use actix_web::web;
-
-use super::auth::throttle::Throttle;
-use super::error::{AppError, AppResult};
+use actix_web::{HttpRequest, web};
+use ipnet::IpNet;
 use tokio::sync::Notify;
 
+use super::auth::client_address::client_address;
+use super::error::{AppError, AppResult};
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::credentials::password::Hasher;
 use crate::db::{DbConn, Pool};
 use crate::mail::invitations::MailContext;
 use crate::render::Templates;
+use crate::store::login_throttle::Limits;
 use crate::store::settings::SchoolSettings;
 use crate::store::{StoreError, StoreResult};
 
@@ -21,7 +23,10 @@ pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
     pub templates: Arc<Templates>,
-    pub throttle: Throttle,
+    /// Every password hash and verification of the server goes through it.
+    pub hasher: Hasher,
+    /// The proxies whose X-Forwarded-For entries are believed; None when none are.
+    trusted_proxies: Option<Vec<IpNet>>,
     pub school: RwLock<SchoolSettings>,
     /// Wakes the mail worker when a handler has queued a message.
     pub mail_wakeup: Arc<Notify>,
@@ -34,13 +39,39 @@ impl AppState {
         templates: Arc<Templates>,
         school: SchoolSettings,
         mail_wakeup: Arc<Notify>,
-    ) -> Self {
-        let throttle = Throttle::new(
-            Duration::from_secs(u64::from(config.login_lockout_minutes) * 60),
-            config.login_max_failures_per_account,
-            config.login_max_failures_per_address,
-        );
-        Self { pool, config, templates, throttle, school: RwLock::new(school), mail_wakeup }
+    ) -> anyhow::Result<Self> {
+        let trusted_proxies = if config.trust_forwarded_for { Some(config.trusted_proxy_ranges()?) } else { None };
+        Ok(Self {
+            pool,
+            hasher: Hasher::from_config(&config),
+            trusted_proxies,
+            config,
+            templates,
+            school: RwLock::new(school),
+            mail_wakeup,
+        })
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.config.clock
+    }
+
+    /// The login throttle's limits from the configuration.
+    pub fn throttle_limits(&self) -> Limits {
+        Limits {
+            pair: self.config.login_max_failures_per_account,
+            account: self.config.login_max_failures_per_account_total,
+            address: self.config.login_max_failures_per_address,
+            window_secs: i64::from(self.config.login_lockout_minutes) * 60,
+        }
+    }
+
+    /// The client's address as login throttling counts it (see `auth::client_address`).
+    pub fn client_address(&self, req: &HttpRequest) -> String {
+        let forwarded = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok());
+        client_address(req.peer_addr().map(|a| a.ip()), forwarded, self.trusted_proxies.as_deref())
+            .map(|ip| ip.to_string())
+            .unwrap_or_default()
     }
 
     /// Runs store code on the blocking pool with a connection of its own, so no connection is

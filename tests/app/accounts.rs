@@ -9,20 +9,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-fn account_id(app: &TestApp, email: &str) -> i64 {
-    store::users::find_by_email(&mut app.conn(), email).unwrap().unwrap_or_else(|| panic!("{email}")).id
-}
-
 fn account_count(app: &TestApp) -> i64 {
     store::users::count(&mut app.conn()).unwrap()
-}
-
-/// The one-time password shown on the result page.
-fn shown_password(html: &str) -> String {
-    let marker = "<code class=\"one-time-password\">";
-    let start = html.find(marker).expect("a one-time password is shown") + marker.len();
-    let end = html[start..].find('<').unwrap();
-    html[start..start + end].to_owned()
 }
 
 #[tokio::test]
@@ -42,7 +30,7 @@ async fn admin_creates_an_account_that_is_invited_by_email() {
             ],
         )
         .await;
-    let id = account_id(&app, "lan.nguyen@boiduong.test");
+    let id = app.account_id("lan.nguyen@boiduong.test");
     assert_redirect(&res, &format!("/accounts/{id}"));
     let (_, page) = admin.page(&format!("/accounts/{id}")).await;
     assert!(
@@ -84,7 +72,7 @@ async fn a_duplicate_email_is_refused() {
     assert!(body.contains("value=\"Người khác\""), "typed values are kept");
     assert!(!body.contains("one-time-password"));
     assert_eq!(account_count(&app), before);
-    let staff = store::users::account(&mut app.conn(), account_id(&app, STAFF)).unwrap();
+    let staff = store::users::account(&mut app.conn(), app.account_id(STAFF)).unwrap();
     assert_eq!(staff.roles, vec![Role::Staff], "the existing account is untouched");
 }
 
@@ -127,7 +115,7 @@ async fn bad_account_forms_are_refused() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let account = store::users::account(&mut app.conn(), account_id(&app, "bithu.moi@boiduong.test")).unwrap();
+    let account = store::users::account(&mut app.conn(), app.account_id("bithu.moi@boiduong.test")).unwrap();
     assert_eq!(account.secretary_units, vec![cell]);
 }
 
@@ -137,7 +125,7 @@ async fn deactivating_an_account_ends_its_session() {
     let admin = app.login(ADMIN).await;
     let staff = app.login(STAFF).await;
     assert_eq!(staff.page("/orgs").await.0, StatusCode::OK);
-    let id = account_id(&app, STAFF);
+    let id = app.account_id(STAFF);
 
     let (status, form) = admin.page(&format!("/accounts/{id}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -159,7 +147,7 @@ async fn deactivating_an_account_ends_its_session() {
 async fn an_admin_keeps_their_own_admin_role_and_access() {
     let app = spawn_app().await;
     let admin = app.login(ADMIN).await;
-    let id = account_id(&app, ADMIN);
+    let id = app.account_id(ADMIN);
     let path = format!("/accounts/{id}");
 
     let res = admin.post(&path, &[("display_name", "Quản trị"), ("role", "staff"), ("active", "on")]).await;
@@ -179,7 +167,7 @@ async fn a_reset_password_is_shown_once_and_logs_in() {
     let app = spawn_app().await;
     let admin = app.login(ADMIN).await;
     let lecturer = app.login(LECTURER).await;
-    let id = account_id(&app, LECTURER);
+    let id = app.account_id(LECTURER);
 
     let res = admin.post(&format!("/accounts/{id}/reset-password"), &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -270,7 +258,7 @@ async fn the_linked_person_is_found_by_name_and_kept_with_what_was_typed() {
     let mut save = base.to_vec();
     save.extend([("person_id", pid.as_str()), ("person_query", typed.as_str())]);
     let res = admin.post("/accounts", &save).await;
-    let id = account_id(&app, "hocvien.moi@boiduong.test");
+    let id = app.account_id("hocvien.moi@boiduong.test");
     assert_redirect(&res, &format!("/accounts/{id}"));
     assert_eq!(store::users::find(&mut app.conn(), id).unwrap().person_id, Some(person_id));
     let (_, page) = admin.page(&format!("/accounts/{id}")).await;
@@ -301,7 +289,7 @@ async fn enter_searches_a_newly_typed_name_and_saves_otherwise() {
     let mut chosen = base.to_vec();
     chosen.extend([("person_query", name.as_str()), ("searched_query", name.as_str()), ("person_id", pid.as_str())]);
     assert_eq!(admin.post("/accounts", &chosen).await.status(), StatusCode::SEE_OTHER);
-    let id = account_id(&app, "enter@boiduong.test");
+    let id = app.account_id("enter@boiduong.test");
     assert_eq!(store::users::find(&mut app.conn(), id).unwrap().person_id, Some(person_id));
 }
 
@@ -359,7 +347,7 @@ async fn a_secretary_is_given_open_chi_bo_by_checkbox() {
     assert_eq!(account_count(&app), before);
 
     // A unit the account already has stays on offer, ticked, so saving does not drop it.
-    let secretary = account_id(&app, SECRETARY);
+    let secretary = app.account_id(SECRETARY);
     let (_, form) = admin.page(&format!("/accounts/{secretary}")).await;
     let own = unit_id(&app, "Chi bộ Trường THPT Chu Văn An");
     assert!(form.contains(&format!("name=\"unit\" value=\"{own}\" checked")));
@@ -418,7 +406,7 @@ async fn hints_say_what_really_happens() {
     assert!(text.contains("hệ thống gửi thư mời tới email trên"), "{text}");
     assert!(!text.contains("mật khẩu dùng một lần"), "a new account gets no one-time password");
     assert!(!text.contains("Ctrl"));
-    let id = account_id(&app, LECTURER);
+    let id = app.account_id(LECTURER);
     let (_, form) = admin.page(&format!("/accounts/{id}")).await;
     let text = main_text(&form);
     assert!(text.contains("Tạo một mật khẩu dùng một lần mới và hiện trên màn hình"), "{text}");

@@ -29,6 +29,7 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
 }
 
+/// A database made for one test, dropped (on PostgreSQL) when the value is.
 pub enum TestDatabase {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
@@ -46,11 +47,29 @@ impl Drop for TestDatabase {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+static SQLITE_NOTICE: std::sync::Once = std::sync::Once::new();
+
 /// A database of its own for one test: a temporary SQLite file, or — when
 /// BOIDUONG_TEST_PG_URL is set — a new PostgreSQL database, and a test that cannot create it
-/// fails (it never falls back to SQLite).
+/// fails (it never falls back to SQLite). Set but empty is a mistake, not a request for SQLite.
 pub fn test_database() -> (String, TestDatabase) {
-    match std::env::var("BOIDUONG_TEST_PG_URL").ok().filter(|v| !v.is_empty()) {
+    let pg_url = match std::env::var("BOIDUONG_TEST_PG_URL") {
+        Ok(url) if url.trim().is_empty() => {
+            panic!("BOIDUONG_TEST_PG_URL is set but empty: give a postgres:// URL, or unset it to test on SQLite")
+        }
+        Ok(url) => Some(url),
+        Err(std::env::VarError::NotUnicode(_)) => panic!("BOIDUONG_TEST_PG_URL is not valid UTF-8"),
+        Err(std::env::VarError::NotPresent) => {
+            SQLITE_NOTICE.call_once(|| {
+                // Straight to the stream: the test harness would hold back an eprintln!.
+                use std::io::Write as _;
+                let _ =
+                    writeln!(std::io::stderr(), "BOIDUONG_TEST_PG_URL is not set: the integration tests run on SQLite");
+            });
+            None
+        }
+    };
+    match pg_url {
         Some(admin_url) => {
             let name = format!(
                 "boiduong_test_{}_{}_{}",
@@ -165,8 +184,71 @@ impl TestApp {
         panic!("no email to {to} within {seconds} s");
     }
 
+    /// Asks for a password reset of `email` and returns the link of the email that brings it
+    /// (a path, "/password/reset/…"), waiting for the worker to send it.
+    pub async fn reset_link(&self, email: &str) -> String {
+        let before: std::collections::HashSet<_> = self.outbox_files().into_iter().collect();
+        let res = self.anonymous().post("/password/forgot", &[("email", email)]).await;
+        assert_eq!(res.status(), StatusCode::OK, "the forgot-password form answers");
+        for _ in 0..200 {
+            for path in self.outbox_files().into_iter().filter(|p| !before.contains(p)) {
+                let raw = std::fs::read(&path).unwrap_or_default();
+                let Some(message) = mail_parser::MessageParser::default().parse(&raw) else { continue };
+                let to = message.to().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_owned);
+                if to.as_deref() == Some(email)
+                    && let Some(text) = message.body_text(0)
+                {
+                    return link_in(&text, "/password/reset/");
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no new reset email to {email}");
+    }
+
+    pub fn account_id(&self, email: &str) -> i64 {
+        boiduong::store::users::find_by_email(&mut self.conn(), email).unwrap().unwrap_or_else(|| panic!("{email}")).id
+    }
+
     pub fn conn(&self) -> boiduong::db::PooledConn {
         self.pool.get().expect("a database connection")
+    }
+
+    /// Moves the application's clock forward (sessions, one-time passwords, links, throttling).
+    pub fn advance(&self, by: std::time::Duration) {
+        self.config.clock.advance(by);
+    }
+
+    /// A second server on the same database, with the same configuration (and clock), as
+    /// another instance behind a load balancer would be. Stopped when the value is dropped.
+    pub fn second_instance(&self) -> Instance {
+        let app = Application::build_on(
+            TcpListener::bind("127.0.0.1:0").expect("port 0 binds"),
+            boiduong::db::connect(&self.config.database_url, self.config.db_pool_size).expect("database connects"),
+            self.config.clone(),
+        )
+        .expect("second instance builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Instance { base, handle }
+    }
+}
+
+pub struct Instance {
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Instance {
+    pub fn anonymous(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
     }
 }
 
@@ -253,6 +335,21 @@ pub fn csrf_in(html: &str) -> Option<String> {
     let start = html.find(marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_owned())
+}
+
+/// The first link in `text` that contains `path`, from that path on.
+pub fn link_in(text: &str, path: &str) -> String {
+    let start = text.find(path).unwrap_or_else(|| panic!("no {path} link in:\n{text}"));
+    let end = text[start..].find(|c: char| c.is_whitespace() || c == '"' || c == '<').map_or(text.len(), |e| start + e);
+    text[start..end].to_owned()
+}
+
+/// The one-time password shown on an admin's reset page.
+pub fn shown_password(html: &str) -> String {
+    let marker = "<code class=\"one-time-password\">";
+    let start = html.find(marker).expect("a one-time password is shown") + marker.len();
+    let end = html[start..].find('<').unwrap();
+    html[start..start + end].to_owned()
 }
 
 pub fn location(res: &reqwest::Response) -> String {

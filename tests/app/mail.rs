@@ -21,12 +21,6 @@ async fn request_reset(app: &TestApp, email: &str) {
     assert!(body.contains("Nếu địa chỉ này có tài khoản"), "the same neutral answer");
 }
 
-fn link_in(text: &str, path: &str) -> String {
-    let start = text.find(path).unwrap_or_else(|| panic!("no {path} link in:\n{text}"));
-    let end = text[start..].find(|c: char| c.is_whitespace() || c == '"' || c == '<').map_or(text.len(), |e| start + e);
-    text[start..end].to_owned()
-}
-
 fn plain_email(id: usize, to: &str) -> NewEmail {
     NewEmail {
         key: format!("test:{id}"),
@@ -107,6 +101,15 @@ async fn forgot_password_reveals_nothing_and_sends_nothing_for_unknown_addresses
     request_reset(&app, ADMIN).await;
     request_reset(&app, ADMIN).await;
     assert_eq!(counts_of(&app, outbox::PENDING), before + 1, "a second request within the hour is the same message");
+    // The hour runs from the first message, not by the clock's hours.
+    app.advance(Duration::from_secs(59 * 60));
+    request_reset(&app, ADMIN).await;
+    assert_eq!(counts_of(&app, outbox::PENDING), before + 1, "59 minutes later: still the same message");
+    app.advance(Duration::from_secs(2 * 60));
+    request_reset(&app, ADMIN).await;
+    assert_eq!(counts_of(&app, outbox::PENDING), before + 2, "past the hour a new message is queued");
+    request_reset(&app, ADMIN).await;
+    assert_eq!(counts_of(&app, outbox::PENDING), before + 2, "and it stands for the next hour");
 }
 
 fn counts_of(app: &TestApp, status: &str) -> i64 {
@@ -120,11 +123,11 @@ async fn an_expired_or_unknown_link_shows_a_clear_page() {
     let raw = app.wait_for_file_to(LECTURER, 10).await;
     let text = mail_parser::MessageParser::default().parse(&raw).unwrap().body_text(0).unwrap().to_string();
     let link = link_in(&text, "/password/reset/");
-    {
-        use boiduong::db::schema::account_tokens::dsl::*;
-        let past = boiduong::domain::dates::now() - time::Duration::minutes(1);
-        diesel::update(account_tokens).set(expires_at.eq(past)).execute(&mut app.conn()).unwrap();
-    }
+    // A reset link lasts two hours.
+    app.advance(Duration::from_secs(2 * 3600 - 60));
+    let (status, _) = app.anonymous().page(&link).await;
+    assert_eq!(status, StatusCode::OK, "a minute before it expires");
+    app.advance(Duration::from_secs(61));
     let (status, body) = app.anonymous().page(&link).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(main_text(&body).contains("đã hết hạn"));
@@ -409,7 +412,7 @@ async fn invitation_link_sets_the_first_password() {
             roles: vec![boiduong::domain::role::Role::Learner],
             secretary_units: vec![],
             person_id: None,
-            must_change_password: false,
+            one_time_password_until: None,
         },
     )
     .unwrap();

@@ -453,6 +453,20 @@ async fn session_cookie_is_http_only_and_lax_and_secure_only_behind_https() {
     assert!(attrs.contains(&"samesite=lax".into()), "{set}");
 }
 
+#[tokio::test]
+async fn strict_transport_security_only_when_the_public_address_is_https() {
+    let app = spawn_app().await;
+    let res = app.anonymous().get("/login").await;
+    assert_eq!(header(&res, "strict-transport-security"), "", "a plain-http site must not send HSTS");
+
+    let app = spawn_app_with(|c| c.public_url = "https://boiduong.example.vn".into()).await;
+    let anonymous = app.anonymous();
+    for path in ["/login", "/khong-co", "/assets/css/app.css"] {
+        let res = anonymous.get(path).await;
+        assert_eq!(header(&res, "strict-transport-security"), "max-age=31536000", "{path}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
@@ -460,13 +474,25 @@ async fn session_cookie_is_http_only_and_lax_and_secure_only_behind_https() {
 async fn login_issues_a_new_session_and_the_old_cookie_stays_anonymous() {
     let app = spawn_app().await;
     let browser = app.anonymous();
-    let before = session_cookie_value(&browser.get("/login").await);
+    let res = browser.get("/login").await;
+    let before = session_cookie_value(&res);
+    let token_before = csrf_in(&res.text().await.unwrap()).expect("the login form carries a token");
     let res = browser.login(ADMIN, DEMO_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let after = session_cookie_value(&res);
     assert_ne!(before, after, "the session cookie changes at login");
     assert!(logged_in(&browser).await);
-    // Someone who planted or copied the cookie before the login is not logged in by it.
+
+    // Someone who planted or read the anonymous session (its cookie or its CSRF token) before
+    // the login gains nothing: the logged-in session has a token of its own, and the old one is
+    // refused in it.
+    let token_after = browser.csrf().await;
+    assert_ne!(token_before, token_after, "the CSRF token changes at login");
+    let res = browser.post_raw("/language", &[("lang", "en"), ("next", "/"), ("csrf_token", &token_before)]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "the pre-login token is refused after the login");
+    let res = browser.post_raw("/language", &[("lang", "vi"), ("next", "/"), ("csrf_token", &token_after)]).await;
+    assert_redirect(&res, "/");
+    // The cookie from before the login is not logged in.
     let res = get_with_cookie(&app, "/account/password", &before).await;
     assert!(is_login_redirect(res.status(), &location(&res)), "{} {}", res.status(), location(&res));
 }
@@ -522,21 +548,54 @@ async fn deactivating_an_account_ends_its_sessions() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "a deactivated account cannot log in");
 }
 
+const MINUTE: Duration = Duration::from_secs(60);
+
 #[tokio::test]
-async fn an_idle_session_ends() {
-    // 0 minutes: any second of idleness is too much.
-    let app = spawn_app_with(|c| c.session_idle_minutes = 0).await;
+async fn an_idle_session_ends_exactly_past_the_limit() {
+    let app = spawn_app().await;
+    assert_eq!(app.config.session_idle_minutes, 60);
+    let early = app.login(SECRETARY).await;
+    let late = app.login(SECRETARY).await;
+    app.advance(60 * MINUTE - Duration::from_secs(5));
+    assert!(logged_in(&early).await, "a few seconds before the limit the session lives");
+    app.advance(Duration::from_secs(6));
+    let res = late.get("/account/password").await;
+    assert_redirect(&res, "/login?next=/account/password");
+    let (_, body) = late.page("/login").await;
+    assert!(main_text(&body).contains("hết hạn do lâu không thao tác"), "{}", main_text(&body));
+}
+
+#[tokio::test]
+async fn activity_extends_the_idle_time() {
+    let app = spawn_app().await;
     let browser = app.login(SECRETARY).await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    for step in 1..=4 {
+        app.advance(50 * MINUTE);
+        assert!(logged_in(&browser).await, "still in use after {} minutes", step * 50);
+    }
+    app.advance(61 * MINUTE);
+    assert!(!logged_in(&browser).await, "61 minutes without a visit end it");
+}
+
+#[tokio::test]
+async fn the_absolute_lifetime_ends_a_busy_session() {
+    let app = spawn_app().await;
+    assert_eq!(app.config.session_absolute_hours, 12);
+    let browser = app.login(STAFF).await;
+    for _ in 0..14 {
+        app.advance(50 * MINUTE);
+        assert!(logged_in(&browser).await);
+    }
+    app.advance(19 * MINUTE);
+    assert!(logged_in(&browser).await, "11 h 59 min after the login");
+    app.advance(2 * MINUTE);
     let res = browser.get("/account/password").await;
     assert_redirect(&res, "/login?next=/account/password");
     let (_, body) = browser.page("/login").await;
-    assert!(main_text(&body).contains("hết hạn"), "{}", main_text(&body));
-
-    // With the default the same pause changes nothing.
-    let app = spawn_app().await;
-    let browser = app.login(SECRETARY).await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert!(main_text(&body).contains("quá thời gian cho phép"), "{}", main_text(&body));
+    // A new login starts a new lifetime.
+    let res = browser.login(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(logged_in(&browser).await);
 }
 
@@ -587,20 +646,24 @@ async fn an_address_is_throttled_across_accounts() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
-/// A login attempt that says it comes through a proxy for `client`.
-async fn login_via_proxy(browser: &Browser, email: &str, password: &str, client: &str) -> StatusCode {
+/// A login attempt carrying these extra headers.
+async fn login_with_headers(browser: &Browser, email: &str, password: &str, headers: &[(&str, &str)]) -> StatusCode {
     let token = browser.csrf().await;
     let body = serde_urlencoded::to_string([("email", email), ("password", password), ("csrf_token", &token)]).unwrap();
-    browser
+    let mut request = browser
         .client
         .post(browser.url("/login"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-forwarded-for", client)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap().status()
+}
+
+/// A login attempt that says it comes through a proxy for `client`.
+async fn login_via_proxy(browser: &Browser, email: &str, password: &str, client: &str) -> StatusCode {
+    login_with_headers(browser, email, password, &[("x-forwarded-for", client)]).await
 }
 
 #[tokio::test]
@@ -636,6 +699,271 @@ async fn without_a_trusted_proxy_the_forwarded_header_is_ignored() {
         StatusCode::TOO_MANY_REQUESTS,
         "a made-up header does not escape the limit"
     );
+}
+
+/// Limits that only the address limit (of 3) can reach, behind a trusted local proxy.
+fn address_limit_of_three(c: &mut boiduong::config::Config) {
+    c.trust_forwarded_for = true;
+    c.login_max_failures_per_address = 3;
+    c.login_max_failures_per_account = 100;
+    c.login_max_failures_per_account_total = 100;
+}
+
+/// Three wrong passwords for three accounts, each request with its own `headers`, then the right
+/// password with yet other headers: refused when all four count as one address.
+async fn fourth_login_is_throttled(app: &TestApp, headers: [&[(&str, &str)]; 4]) -> bool {
+    for (email, headers) in [ADMIN, STAFF, LECTURER].into_iter().zip(&headers[..3]) {
+        assert_eq!(login_with_headers(&app.anonymous(), email, "sai", headers).await, StatusCode::UNAUTHORIZED);
+    }
+    login_with_headers(&app.anonymous(), LEARNER, DEMO_PASSWORD, headers[3]).await == StatusCode::TOO_MANY_REQUESTS
+}
+
+#[tokio::test]
+async fn a_client_sent_forwarded_header_does_not_escape_the_address_limit() {
+    let app = spawn_app_with(address_limit_of_three).await;
+    let forwarded = ["for=198.51.100.1", "for=198.51.100.2", "for=\"[2001:db8::3]\"", "for=198.51.100.4"];
+    let headers = forwarded.map(|f| [("forwarded", f)]);
+    assert!(fourth_login_is_throttled(&app, headers.each_ref().map(|h| &h[..])).await, "Forwarded is ignored");
+}
+
+#[tokio::test]
+async fn a_changing_leftmost_forwarded_for_entry_does_not_escape_the_address_limit() {
+    let app = spawn_app_with(address_limit_of_three).await;
+    // The client writes the left entries; the trusted proxy appends the address it saw.
+    let chains = ["10.9.9.1, 203.0.113.9", "6.6.6.6, 203.0.113.9", "x, 203.0.113.9", "192.0.2.4,203.0.113.9"];
+    let headers = chains.map(|c| [("x-forwarded-for", c)]);
+    assert!(fourth_login_is_throttled(&app, headers.each_ref().map(|h| &h[..])).await);
+    // Another client of the proxy is not affected.
+    assert_eq!(login_via_proxy(&app.anonymous(), LEARNER, DEMO_PASSWORD, "203.0.113.10").await, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_forwarded_for_entry_that_is_not_an_address_counts_as_the_proxy() {
+    let app = spawn_app_with(address_limit_of_three).await;
+    let entries = ["unknown", "203.0.113.1:4711", "<script>", ""];
+    let headers = entries.map(|e| [("x-forwarded-for", e)]);
+    assert!(fourth_login_is_throttled(&app, headers.each_ref().map(|h| &h[..])).await);
+}
+
+#[tokio::test]
+async fn forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored() {
+    let app = spawn_app_with(|c| {
+        address_limit_of_three(c);
+        c.trusted_proxies = "10.0.0.0/8".into();
+    })
+    .await;
+    let clients = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"];
+    let headers = clients.map(|c| [("x-forwarded-for", c)]);
+    assert!(fourth_login_is_throttled(&app, headers.each_ref().map(|h| &h[..])).await);
+}
+
+/// `n` browsers that each hold a session and its CSRF token, ready to post at the same moment.
+async fn ready_browsers(base: &str, n: usize) -> Vec<(Browser, String)> {
+    let mut ready = Vec::with_capacity(n);
+    for _ in 0..n {
+        let browser = Browser::new(base);
+        let token = browser.csrf().await;
+        ready.push((browser, token));
+    }
+    ready
+}
+
+/// Posts one login from each browser, all at once; the answers in order.
+async fn logins_at_once(
+    browsers: &[(Browser, String)],
+    email: impl Fn(usize) -> String,
+    password: &str,
+) -> Vec<reqwest::Response> {
+    futures_util::future::join_all(
+        browsers.iter().enumerate().map(|(i, (browser, token))| {
+            let email = email(i);
+            async move {
+                browser.post_raw("/login", &[("email", &email), ("password", password), ("csrf_token", token)]).await
+            }
+        }),
+    )
+    .await
+}
+
+fn tally(responses: &[reqwest::Response]) -> std::collections::BTreeMap<u16, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for res in responses {
+        *counts.entry(res.status().as_u16()).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_are_checked_no_more_than_the_limit() {
+    let app = spawn_app().await;
+    let limit = app.config.login_max_failures_per_account as usize;
+    assert_eq!(limit, 5);
+    let browsers = ready_browsers(&app.base, 40).await;
+    let responses = logins_at_once(&browsers, |_| ADMIN.to_owned(), "sai-mat-khau").await;
+    let counts = tally(&responses);
+    assert_eq!(counts.get(&401), Some(&limit), "exactly {limit} passwords were checked: {counts:?}");
+    assert_eq!(counts.get(&429), Some(&(40 - limit)), "the rest were refused unchecked: {counts:?}");
+    for res in responses.into_iter().filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS) {
+        let text = main_text(&res.text().await.unwrap());
+        assert!(text.contains("Vui lòng thử lại sau 15 phút"), "{text}");
+    }
+    assert_eq!(app.anonymous().login(ADMIN, DEMO_PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_share_the_limit() {
+    let app = spawn_app_with(|c| c.login_max_failures_per_account = 4).await;
+    let second = app.second_instance();
+    for i in 0..4 {
+        let browser = if i % 2 == 0 { app.anonymous() } else { second.anonymous() };
+        assert_eq!(browser.login(ADMIN, "sai").await.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    assert_eq!(app.anonymous().login(ADMIN, DEMO_PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(second.anonymous().login(ADMIN, DEMO_PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Parallel attempts spread over both instances are checked no more than the limit either.
+    let other = app.second_instance();
+    let mut browsers = ready_browsers(&other.base, 10).await;
+    browsers.extend(ready_browsers(&app.base, 10).await);
+    let counts = tally(&logins_at_once(&browsers, |_| STAFF.to_owned(), "sai").await);
+    assert_eq!(counts.get(&401), Some(&4), "{counts:?}");
+    assert_eq!(counts.get(&429), Some(&16), "{counts:?}");
+}
+
+#[tokio::test]
+async fn the_window_ends_and_the_account_may_try_again() {
+    let app = spawn_app_with(|c| c.login_max_failures_per_account = 2).await;
+    for _ in 0..2 {
+        assert_eq!(app.anonymous().login(ADMIN, "sai").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    app.advance(14 * MINUTE);
+    let res = app.anonymous().login(ADMIN, DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let text = main_text(&res.text().await.unwrap());
+    assert!(text.contains("Vui lòng thử lại sau 1 phút"), "{text}");
+    app.advance(MINUTE + Duration::from_secs(1));
+    assert_eq!(app.anonymous().login(ADMIN, DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_locked_pair_leaves_the_owner_elsewhere_in_and_the_account_locks_only_at_the_higher_limit() {
+    let app = spawn_app_with(|c| {
+        c.trust_forwarded_for = true;
+        c.login_max_failures_per_account = 3;
+        c.login_max_failures_per_account_total = 6;
+        c.login_max_failures_per_address = 100;
+    })
+    .await;
+    let attacker = "198.51.100.66";
+    for _ in 0..3 {
+        assert_eq!(login_via_proxy(&app.anonymous(), STAFF, "sai", attacker).await, StatusCode::UNAUTHORIZED);
+    }
+    // Hammering on from the locked address counts for nothing.
+    for _ in 0..20 {
+        assert_eq!(login_via_proxy(&app.anonymous(), STAFF, "sai", attacker).await, StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(login_via_proxy(&app.anonymous(), STAFF, DEMO_PASSWORD, attacker).await, StatusCode::TOO_MANY_REQUESTS);
+    // The owner, from another address, gets in.
+    assert_eq!(login_via_proxy(&app.anonymous(), STAFF, DEMO_PASSWORD, "203.0.113.5").await, StatusCode::SEE_OTHER);
+
+    // Guesses from several addresses lock the account everywhere, but only at the higher limit.
+    for (i, address) in ["198.51.100.1", "198.51.100.2"].iter().enumerate() {
+        for j in 0..3 {
+            let status = login_via_proxy(&app.anonymous(), STAFF, "sai", address).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "address {i}, attempt {j}");
+        }
+    }
+    let status = login_via_proxy(&app.anonymous(), STAFF, DEMO_PASSWORD, "203.0.113.77").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "six failures from anywhere lock the account");
+    assert_eq!(login_via_proxy(&app.anonymous(), LEARNER, DEMO_PASSWORD, "198.51.100.1").await, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_throttle_keeps_only_hashes() {
+    let app = spawn_app_with(|c| c.trust_forwarded_for = true).await;
+    login_via_proxy(&app.anonymous(), "Someone.Else@Example.VN", "sai", "203.0.113.42").await;
+    let long = format!("{}@example.vn", "a".repeat(5000));
+    assert_eq!(login_via_proxy(&app.anonymous(), &long, "sai", "203.0.113.42").await, StatusCode::UNAUTHORIZED);
+    let keys: Vec<String> = boiduong::db::schema::login_throttle::table
+        .select(boiduong::db::schema::login_throttle::key)
+        .load(&mut *app.conn())
+        .unwrap();
+    assert_eq!(keys.len(), 5, "pair, account and address keys (the address once): {keys:?}");
+    for key in &keys {
+        assert_eq!(key.len(), 2 + 64, "a prefix and a SHA-256: {key}");
+        assert!(!key.contains("example") && !key.contains("203.0.113"), "{key}");
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_logins_gets_401_429_or_503_never_500_and_the_server_carries_on() {
+    // One hash at a time and a queue of two: most of a burst must be turned away at once.
+    let app = spawn_app_with(|c| {
+        c.password_hash_concurrency = 1;
+        c.password_hash_queue = 2;
+        c.login_max_failures_per_account = 1000;
+        c.login_max_failures_per_account_total = 1000;
+        c.login_max_failures_per_address = 1000;
+    })
+    .await;
+    let browsers = ready_browsers(&app.base, 40).await;
+    let responses = logins_at_once(&browsers, |i| format!("khach{i}@boiduong.test"), "sai-mat-khau").await;
+    let counts = tally(&responses);
+    assert!(counts.keys().all(|s| [401, 503].contains(s)), "{counts:?}");
+    assert!(counts.get(&503).is_some_and(|n| *n >= 1), "the burst went past the queue: {counts:?}");
+    assert!(counts.get(&401).is_some_and(|n| *n >= 1), "{counts:?}");
+    for res in responses.into_iter().filter(|r| r.status() == StatusCode::SERVICE_UNAVAILABLE) {
+        assert_eq!(header(&res, "retry-after"), "2");
+        let body = res.text().await.unwrap();
+        assert!(main_text(&body).contains("Hệ thống đang bận"), "{}", main_text(&body));
+        assert!(body.contains("value=\"khach"), "the typed email is kept");
+    }
+    let res = app.anonymous().login(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the server carries on");
+
+    // With the defaults, 100 logins at once for every account get only throttling answers.
+    let app = spawn_app().await;
+    let browsers = ready_browsers(&app.base, 100).await;
+    let responses = logins_at_once(&browsers, |i| ALL_ROLES[i % 5].to_owned(), "sai-mat-khau").await;
+    let counts = tally(&responses);
+    assert!(counts.keys().all(|s| [401, 429, 503].contains(s)), "{counts:?}");
+    assert!(responses.iter().filter(|r| r.status() == 503).all(|r| header(r, "retry-after") == "2"));
+    assert_eq!(app.anonymous().page("/login").await.0, StatusCode::OK, "the server carries on");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redirects
+
+#[tokio::test]
+async fn login_and_the_language_switch_follow_only_local_paths() {
+    let app = spawn_app().await;
+    let cases = [
+        ("/people", "/people"),
+        ("/\t/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/x\r\nSet-Cookie: a=b", "/"),
+        ("/\n", "/"),
+    ];
+    for (next, expected) in cases {
+        let browser = app.anonymous();
+        let res = browser.post("/login", &[("email", STAFF), ("password", DEMO_PASSWORD), ("next", next)]).await;
+        assert_redirect(&res, expected);
+        let res = browser.post("/language", &[("lang", "vi"), ("next", next)]).await;
+        assert_redirect(&res, expected);
+    }
+    // The login page of someone already logged in sends them on, from the query string.
+    let browser = app.login(STAFF).await;
+    for (query, expected) in [
+        ("next=%2Fpeople", "/people"),
+        ("next=/%09/evil.example", "/"),
+        ("next=/%5Cevil.example", "/"),
+        ("next=%2Fpeople%0D%0ASet-Cookie:%20a=b", "/"),
+        ("next=/%0A", "/"),
+    ] {
+        let res = browser.get(&format!("/login?{query}")).await;
+        assert_redirect(&res, expected);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ fn a_bad_database_url_stops_the_start_and_creates_nothing() {
 
 #[test]
 fn an_empty_database_without_demo_gets_one_admin_with_a_one_time_password() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = test_config(format!("sqlite://{}", dir.path().join("fresh.db").display()));
+    let (url, _database) = test_database();
+    let config = test_config(url);
     let pool = boiduong::db::connect(&config.database_url, 1).unwrap();
     let Prepared::FirstAdmin { email, password } = bootstrap::prepare(&pool, &config, false).unwrap() else {
         panic!("expected a first admin");
@@ -30,6 +30,9 @@ fn an_empty_database_without_demo_gets_one_admin_with_a_one_time_password() {
     let mut conn = pool.get().unwrap();
     let admin = users::find_by_email(&mut conn, &email).unwrap().expect("admin exists");
     assert!(admin.must_change_password);
+    let expires = admin.password_expires_at.expect("a one-time password expires");
+    let left = expires - boiduong::domain::dates::now();
+    assert!(left > time::Duration::hours(23) && left <= time::Duration::hours(24), "{left}");
     assert_eq!(users::count(&mut conn).unwrap(), 1);
     drop(conn);
     assert_eq!(bootstrap::prepare(&pool, &config, false).unwrap(), Prepared::Existing, "only once");
@@ -43,7 +46,9 @@ async fn the_first_admin_must_change_the_one_time_password() {
     let account = users::find_by_email(&mut conn, ADMIN).unwrap().unwrap();
     let actor = boiduong::store::audit::Actor::system("test");
     let one_time = "Mot lan duy nhat 2026";
-    users::set_password(&mut conn, &actor, account.id, &boiduong::web::auth::password::hash(one_time), true).unwrap();
+    let until = app.config.one_time_password_until();
+    users::set_password(&mut conn, &actor, account.id, &boiduong::credentials::password::hash(one_time), Some(until))
+        .unwrap();
     let browser = app.anonymous();
     let res = browser.login(ADMIN, one_time).await;
     assert_redirect(&res, "/account/password");
@@ -52,7 +57,7 @@ async fn the_first_admin_must_change_the_one_time_password() {
 #[test]
 fn the_outbox_command_shows_counts_and_sends_what_is_due() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let (url, _database) = test_database();
     let outbox_dir = dir.path().join("outbox");
     let pool = boiduong::db::connect(&url, 1).unwrap();
     let email = boiduong::store::outbox::NewEmail {

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::forms::{AccountForm, AccountInput, Editing, Intent};
 use super::views::{self, FormView, PasswordView, PersonOption};
+use crate::credentials::token;
 use crate::db::DbConn;
 use crate::domain::dates;
 use crate::domain::role::Role;
@@ -13,7 +14,6 @@ use crate::store::people::{PeopleQuery, PersonRow};
 use crate::store::users::{AccountQuery, NewUser};
 use crate::store::{self, Scope, StoreResult};
 use crate::web::auth::extract::AdminUser;
-use crate::web::auth::{password, token};
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::FieldErrors;
 use crate::web::page::{Page, see_other};
@@ -206,7 +206,7 @@ pub async fn create(
         roles,
         secretary_units: units,
         person_id,
-        must_change_password: false,
+        one_time_password_until: None,
     };
     let (actor, ctx) = (user.actor(), state.mail_context());
     let email = new.email.clone();
@@ -289,10 +289,10 @@ pub async fn reset_password(
     let id = path.into_inner();
     let account = state.db(move |c| store::users::find(c, id)).await?;
     let password = token::random_password();
-    let plain = password.clone();
-    let hash = web::block(move || password::hash(&plain)).await?;
+    let hash = state.hasher.hash(&password).await?;
     let actor = user.actor();
-    let version = state.db(move |c| store::users::set_password(c, &actor, id, &hash, true)).await?;
+    let until = state.config.one_time_password_until();
+    let version = state.db(move |c| store::users::set_password(c, &actor, id, &hash, Some(until))).await?;
     if id == user.id() {
         // Resetting one's own password ends one's other sessions, not this one.
         page.session().set_session_version(version);

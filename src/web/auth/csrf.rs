@@ -12,7 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 
 use super::session::SessionState;
-use super::token::constant_time_eq;
+use crate::credentials::token::constant_time_eq;
 use crate::web::error::AppError;
 
 pub const FIELD: &str = "csrf_token";

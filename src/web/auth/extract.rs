@@ -14,7 +14,7 @@ use tokio::sync::OnceCell;
 use actix_session::SessionExt;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 
-use super::session::SessionState;
+use super::session::{Liveness, SessionState};
 use crate::domain::role::Role;
 use crate::i18n;
 use crate::store::users::{self, Account};
@@ -53,12 +53,25 @@ impl CurrentUser {
 /// when they ask at the same time (actix polls a handler's extractors together).
 type Loaded = Rc<OnceCell<Option<CurrentUser>>>;
 
-/// Loads the logged-in account, or None. An idle, deactivated or outdated session (password
-/// changed elsewhere) is ended here.
+/// Loads the logged-in account, or None. An idle, too old, deactivated or outdated session
+/// (password changed elsewhere) is ended here. While the account's password must be changed,
+/// every page but the change form and logging out answers with a redirect to the form: this is
+/// the one place every access rule goes through, so no handler can forget it.
 pub async fn current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError> {
     let cell = req.extensions_mut().get_or_insert_with(Loaded::default).clone();
-    cell.get_or_try_init(|| load_current_user(req)).await.cloned()
+    let user = cell.get_or_try_init(|| load_current_user(req)).await.cloned()?;
+    if user.as_ref().is_some_and(|u| u.user.must_change_password) && !open_before_changing(req.path()) {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(user)
 }
+
+/// What an account that must change its password may still open.
+fn open_before_changing(path: &str) -> bool {
+    matches!(path, CHANGE_PASSWORD_PATH | "/logout")
+}
+
+pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
 
 /// The account if an extractor already loaded it in this request.
 pub fn already_loaded(req: &HttpRequest) -> Option<CurrentUser> {
@@ -68,27 +81,37 @@ pub fn already_loaded(req: &HttpRequest) -> Option<CurrentUser> {
 async fn load_current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError> {
     let session = req.get_session();
     let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered").clone();
-    let user = match SessionState(&session).user() {
-        None => None,
-        Some((uid, version)) => {
-            let idle_secs = i64::from(state.config.session_idle_minutes) * 60;
-            if SessionState(&session).expired_or_touch(idle_secs) {
-                end_session(&session, "auth.session_expired");
-                None
-            } else {
-                match state.db(move |c| users::account(c, uid).map(Some).or_else(not_found_is_none)).await? {
-                    Some(account) if account.user.active && account.user.session_version == version => {
-                        Some(CurrentUser(Arc::new(account)))
-                    }
-                    _ => {
-                        end_session(&session, "auth.session_ended");
-                        None
-                    }
-                }
-            }
-        }
+    let Some((uid, version)) = SessionState(&session).user() else {
+        return Ok(None);
     };
-    Ok(user)
+    let config = &state.config;
+    let idle_secs = i64::from(config.session_idle_minutes) * 60;
+    let lifetime_secs = i64::from(config.session_absolute_hours) * 3600;
+    match SessionState(&session).liveness(config.clock.unix(), idle_secs, lifetime_secs) {
+        Liveness::Live => {}
+        Liveness::Idle => {
+            end_session(&session, "auth.session_expired");
+            return Ok(None);
+        }
+        Liveness::TooOld => {
+            end_session(&session, "auth.session_too_old");
+            return Ok(None);
+        }
+    }
+    let account = state.db(move |c| users::account(c, uid).map(Some).or_else(not_found_is_none)).await?;
+    match account {
+        Some(account) if account.user.one_time_password_expired(config.clock.now_utc()) => {
+            end_session(&session, "auth.one_time_expired");
+            Ok(None)
+        }
+        Some(account) if account.user.active && account.user.session_version == version => {
+            Ok(Some(CurrentUser(Arc::new(account))))
+        }
+        _ => {
+            end_session(&session, "auth.session_ended");
+            Ok(None)
+        }
+    }
 }
 
 fn not_found_is_none<T>(e: StoreError) -> Result<Option<T>, StoreError> {

@@ -1,14 +1,13 @@
-//! Logging in and out, changing one's password, choosing the language; the session, CSRF and
-//! throttling machinery the rest of the application relies on.
+//! Logging in and out, changing one's password, choosing the language; the session and CSRF
+//! machinery the rest of the application relies on, and the client address login throttling
+//! counts (the counting itself is in `store::login_throttle`, hashing in `credentials`).
 
+pub mod client_address;
 pub mod csrf;
 pub mod extract;
 mod handlers;
-pub mod password;
 mod recovery;
 pub mod session;
-pub mod throttle;
-pub mod token;
 
 use super::routes::Router;
 

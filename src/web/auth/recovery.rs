@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::extract::Anyone;
-use super::password;
 use crate::mail::invitations;
 use crate::store::audit::Actor;
 use crate::store::tokens::{self, TokenState};
@@ -53,11 +52,11 @@ pub async fn forgot(
             &view,
         );
     }
-    let ctx = state.mail_context();
+    let (ctx, now) = (state.mail_context(), state.clock().now_utc());
     let queued = state
         .db(move |c| {
             crate::store::write_tx(c, |c| match users::find_by_email(c, &email)? {
-                Some(user) if user.active => invitations::reset(c, &ctx, &user),
+                Some(user) if user.active => invitations::reset(c, &ctx, &user, now),
                 _ => Ok(false),
             })
         })
@@ -101,10 +100,10 @@ fn invalid_link(page: Page, state: TokenState) -> AppResult<HttpResponse> {
 
 /// The token's state and, when it is usable, its account.
 async fn lookup(state: &AppState, token: &str, purpose: &'static str) -> AppResult<(TokenState, Option<User>)> {
-    let token = token.to_owned();
+    let (token, now) = (token.to_owned(), state.clock().now_utc());
     state
         .db(move |c| {
-            let s = tokens::check(c, &token, purpose)?;
+            let s = tokens::check(c, &token, purpose, now)?;
             let user = match s {
                 TokenState::Valid { user_id, .. } => Some(users::find(c, user_id)?),
                 _ => None,
@@ -143,7 +142,7 @@ async fn set(
         return invalid_link(page, token_state);
     };
     let mut errors = FieldErrors::default();
-    password::check_new(&mut errors, page.lang, &form.new, &form.confirm, &user.email);
+    super::handlers::check_new(&mut errors, page.lang, &form.new, &form.confirm, &user);
     if !errors.is_empty() {
         let view = SetPasswordView { action: action(purpose, &token), email: user.email, errors };
         return page.titled(title_key(purpose)).render_status(
@@ -152,17 +151,17 @@ async fn set(
             &view,
         );
     }
-    let new = form.new;
-    let hash = web::block(move || password::hash(&new)).await?;
+    let hash = state.hasher.hash(&form.new).await?;
     let actor = Actor { user_id: Some(user.id), label: user.email.clone() };
     let used = state
         .db(move |c| {
             crate::store::write_tx(c, |c| {
                 // Consumed in the same transaction as the change: of two submissions, one wins.
+                // Setting the password ends the account's other links and sessions.
                 if !tokens::consume(c, token_id)? {
                     return Ok(false);
                 }
-                users::set_password(c, &actor, user.id, &hash, false)?;
+                users::set_password(c, &actor, user.id, &hash, None)?;
                 Ok(true)
             })
         })

@@ -1,16 +1,18 @@
 //! What the signed and encrypted session cookie holds, behind typed accessors: the account and
-//! its session version, the CSRF token, the last time the session was used, the language, and
-//! flash messages waiting for the next page.
+//! its session version, the CSRF token, when the login happened and the session was last used,
+//! the language, and flash messages waiting for the next page. Times are Unix seconds from the
+//! application's clock.
 
 use actix_session::Session;
 use serde::{Deserialize, Serialize};
 
-use super::token::random_token;
+use crate::credentials::token::random_token;
 
 const USER_ID: &str = "uid";
 const SESSION_VERSION: &str = "sv";
 const CSRF: &str = "csrf";
 const SEEN: &str = "seen";
+const SINCE: &str = "since";
 const LANG: &str = "lang";
 const FLASH: &str = "flash";
 
@@ -23,8 +25,14 @@ pub struct Flash {
 
 pub struct SessionState<'a>(pub &'a Session);
 
-fn now_secs() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+/// Whether a logged-in session may carry on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    Live,
+    /// Unused for longer than the idle limit.
+    Idle,
+    /// Older than the absolute lifetime, however busy.
+    TooOld,
 }
 
 impl SessionState<'_> {
@@ -36,7 +44,7 @@ impl SessionState<'_> {
 
     /// Starts a logged-in session with a new identifier (no session fixation) and a new CSRF
     /// token. Flash messages and the language survive.
-    pub fn log_in(&self, user_id: i64, session_version: i32) {
+    pub fn log_in(&self, user_id: i64, session_version: i32, now: i64) {
         let flash = self.0.get::<Vec<Flash>>(FLASH).ok().flatten();
         let lang = self.0.get::<String>(LANG).ok().flatten();
         // clear + renew, not purge: a purged session cannot be written to again.
@@ -45,7 +53,8 @@ impl SessionState<'_> {
         let _ = self.0.insert(USER_ID, user_id);
         let _ = self.0.insert(SESSION_VERSION, session_version);
         let _ = self.0.insert(CSRF, random_token());
-        let _ = self.0.insert(SEEN, now_secs());
+        let _ = self.0.insert(SEEN, now);
+        let _ = self.0.insert(SINCE, now);
         if let Some(flash) = flash {
             let _ = self.0.insert(FLASH, flash);
         }
@@ -62,18 +71,23 @@ impl SessionState<'_> {
         self.0.purge();
     }
 
-    /// True when the session has been idle longer than `idle_secs`. Otherwise records the
-    /// visit, at most once a minute so that not every response rewrites the cookie.
-    pub fn expired_or_touch(&self, idle_secs: i64) -> bool {
-        let now = now_secs();
+    /// Whether the session is past its idle limit or its absolute lifetime. A live one records
+    /// the visit, at most once a minute so that not every response rewrites the cookie (the idle
+    /// time is then counted from up to a minute before the last visit). A session without a
+    /// login time (from before it was recorded) is too old.
+    pub fn liveness(&self, now: i64, idle_secs: i64, lifetime_secs: i64) -> Liveness {
         let seen = self.0.get::<i64>(SEEN).ok().flatten().unwrap_or(0);
+        let since = self.0.get::<i64>(SINCE).ok().flatten().unwrap_or(0);
+        if now - since > lifetime_secs {
+            return Liveness::TooOld;
+        }
         if now - seen > idle_secs {
-            return true;
+            return Liveness::Idle;
         }
         if now - seen > 60 {
             let _ = self.0.insert(SEEN, now);
         }
-        false
+        Liveness::Live
     }
 
     /// The session's CSRF token, created on first use.
