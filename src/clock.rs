@@ -26,6 +26,18 @@ impl Clock {
         PrimitiveDateTime::new(now.date(), now.time())
     }
 
+    /// Now as a wall clock in Vietnam reads it (Asia/Ho_Chi_Minh, UTC+7 all year): what session
+    /// times are compared with.
+    pub fn local_now(&self) -> PrimitiveDateTime {
+        let local = self.now().to_offset(time::macros::offset!(+7));
+        PrimitiveDateTime::new(local.date(), local.time())
+    }
+
+    /// Today in Vietnam.
+    pub fn today(&self) -> time::Date {
+        self.local_now().date()
+    }
+
     /// Seconds since the Unix epoch.
     pub fn unix(&self) -> i64 {
         self.now().unix_timestamp()

@@ -1,8 +1,10 @@
 //! Queries and transactions, one file per aggregate. Functions take `&mut DbConn`, hold no
 //! state and are called from `web::block` (never across an `.await`).
 
+pub mod attendance;
 pub mod audit;
 pub mod classes;
+pub mod enrolments;
 pub mod issuers;
 pub mod login_throttle;
 pub mod orgs;

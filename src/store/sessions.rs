@@ -301,7 +301,8 @@ fn clash(kind: ClashKind, other: &Session, view: &SessionView, what: String) -> 
         kind,
         other_session_id: other.id,
         other_class_id: other.class_id,
-        other_class: format!("{} {}", view.program_short_name, view.class_name.to_lowercase()),
+        // "Nhận thức về Đảng khóa I năm 2026": the class name continues the program's.
+        other_class: format!("{} {}", view.program_short_name, view.class_name.replacen("Khóa", "khóa", 1)),
         other_seq: other.seq,
         starts_at: other.starts_at,
         ends_at: other.ends_at,

@@ -13,6 +13,7 @@ mod mail;
 mod orgs;
 mod people;
 mod programs;
+mod schedule_store;
 mod security;
 mod settings;
 mod smtp;
