@@ -134,7 +134,7 @@ async fn a_second_class_in_the_same_room_and_week_clashes_and_a_touching_session
         lecturer_user_id: None,
         guest_speaker_id: None,
     };
-    assert_eq!(sessions::replace_plan(&mut app.conn(), &actor, two, &[touching.clone()]).unwrap(), Ok(1));
+    assert_eq!(sessions::replace_plan(&mut app.conn(), &actor, two, std::slice::from_ref(&touching)).unwrap(), Ok(1));
     // Moved five minutes later, it overlaps and the edit is refused with the other session named.
     let session = sessions::of_class(&mut app.conn(), two).unwrap().remove(0);
     let later = SessionInput { ends_at: datetime!(2027-03-15 07:35), ..touching };
