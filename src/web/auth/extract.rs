@@ -226,6 +226,19 @@ role_extractor!(
     /// Who may read the programs: staff, admins and lecturers.
     ProgramReader, [Admin, Staff, Lecturer]
 );
+role_extractor!(
+    /// Who teaches or runs classes: staff and admins for every class, lecturers for the sessions
+    /// and classes they teach (the store narrows it).
+    TeachingUser, [Admin, Staff, Lecturer]
+);
+role_extractor!(
+    /// Bí thư chi bộ, for their own units' people (the store narrows it).
+    SecretaryUser, [Secretary]
+);
+role_extractor!(
+    /// Học viên, for their own classes, attendance, results and certificates.
+    LearnerUser, [Learner]
+);
 
 impl Deref for LoggedIn {
     type Target = CurrentUser;
