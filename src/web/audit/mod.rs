@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::auth::extract::AdminUser;
 use super::error::AppResult;
 use super::page::Page;
+use super::pager::{ListLink, Pager};
 use super::routes::Router;
 use super::state::AppState;
 use crate::domain::numbers;
@@ -44,10 +45,7 @@ struct AuditView {
     entities: Vec<EntityOption>,
     id: String,
     total: String,
-    current_page: i64,
-    pages: i64,
-    previous: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 async fn list(
@@ -69,8 +67,7 @@ async fn list(
         })
         .await?;
     let id_param = entity_id.map(|id| id.to_string()).unwrap_or_default();
-    let link = |n: i64| format!("/audit?entity={}&id={id_param}&page={n}", entity.clone().unwrap_or_default());
-    let pages = result.pages();
+    let link = ListLink::new("/audit").filter("entity", entity.as_deref().unwrap_or_default()).filter("id", &id_param);
     let lang = page.lang;
     let reader = Reader { lang, names: &names };
     let view = AuditView {
@@ -84,10 +81,7 @@ async fn list(
             .collect(),
         id: query.id.trim().to_owned(),
         total: numbers::format_int(result.total),
-        current_page: result.page,
-        pages,
-        previous: (result.page > 1).then(|| link(result.page - 1)),
-        next: (result.page < pages).then(|| link(result.page + 1)),
+        pager: Pager::new(&result, |n| link.page(n)),
         events: events.iter().map(|e| reader.event(e)).collect(),
     };
     page.titled("audit.title").render("audit/list", &view)

@@ -11,8 +11,8 @@ use crate::i18n::{self, Lang};
 use crate::store::orgs::{OrgUnit, UnitTree};
 use crate::store::people::{Existing, Person, PersonRow};
 use crate::store::{Paged, Scope};
-use crate::web::error::urlencode;
 use crate::web::forms::FieldErrors;
+use crate::web::pager::{ListLink, Pager};
 
 /// An option of a select or a radio group.
 #[derive(Debug, Serialize)]
@@ -103,21 +103,12 @@ pub struct Filters {
 }
 
 impl Filters {
-    pub fn href(&self, page: i64) -> String {
-        let mut params = Vec::new();
-        if !self.q.trim().is_empty() {
-            params.push(format!("q={}", urlencode(self.q.trim())));
-        }
-        if let Some(status) = self.status {
-            params.push(format!("status={}", status.code()));
-        }
-        if let Some(unit) = self.unit {
-            params.push(format!("unit={unit}"));
-        }
-        if page > 1 {
-            params.push(format!("page={page}"));
-        }
-        if params.is_empty() { "/people".into() } else { format!("/people?{}", params.join("&")) }
+    /// The list's address with these filters, for the pager's links.
+    pub fn link(&self) -> ListLink {
+        ListLink::new("/people")
+            .filter("q", &self.q)
+            .filter("status", self.status.map(Status::code).unwrap_or_default())
+            .filter("unit", &self.unit.map(|u| u.to_string()).unwrap_or_default())
     }
 }
 
@@ -142,20 +133,16 @@ pub struct ListView {
     show_unit: bool,
     rows: Vec<ListRow>,
     total: i64,
-    current_page: i64,
-    pages: i64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 impl ListView {
-    pub fn new(lang: Lang, filters: &Filters, paged: Paged<PersonRow>, tree: &UnitTree, scope: &Scope) -> Self {
-        let pages = paged.pages();
+    pub fn new(lang: Lang, filters: &Filters, mut paged: Paged<PersonRow>, tree: &UnitTree, scope: &Scope) -> Self {
+        let pager = Pager::new(&paged, |n| filters.link().page(n));
         let in_scope = |u: &OrgUnit| scope.allows(u.id);
         let cells_in_scope =
             tree.units().iter().filter(|u| in_scope(u) && u.kind().is_some_and(OrgKind::is_cell)).count();
-        let rows = paged
-            .items
+        let rows = std::mem::take(&mut paged.items)
             .into_iter()
             .map(|p| ListRow {
                 id: p.id,
@@ -178,10 +165,7 @@ impl ListView {
             show_unit: cells_in_scope > 1,
             rows,
             total: paged.total,
-            current_page: paged.page,
-            pages,
-            prev: (paged.page > 1).then(|| filters.href(paged.page - 1)),
-            next: (paged.page < pages).then(|| filters.href(paged.page + 1)),
+            pager,
         }
     }
 }
@@ -392,10 +376,10 @@ mod tests {
     #[test]
     fn pager_links_keep_the_filters() {
         let none = Filters::default();
-        assert_eq!(none.href(1), "/people");
-        assert_eq!(none.href(2), "/people?page=2");
+        assert_eq!(none.link().page(1), "/people");
+        assert_eq!(none.link().page(2), "/people?page=2");
         let some = Filters { q: " nguyễn & co ".into(), status: Some(Status::Probationary), unit: Some(9) };
-        assert_eq!(some.href(3), "/people?q=nguy%E1%BB%85n%20%26%20co&status=probationary&unit=9&page=3");
+        assert_eq!(some.link().page(3), "/people?q=nguy%E1%BB%85n+%26+co&status=probationary&unit=9&page=3");
     }
 
     #[test]
