@@ -127,9 +127,19 @@ fn write_roles(conn: &mut DbConn, id: i64, roles: &[Role], units: &[i64]) -> Sto
             .values((user_roles::user_id.eq(id), user_roles::role.eq(role.code())))
             .execute(conn)?;
     }
+    let bound_before: Vec<i64> = secretary_units::table
+        .filter(secretary_units::user_id.eq(id))
+        .select(secretary_units::org_unit_id)
+        .load(conn)?;
     diesel::delete(secretary_units::table.filter(secretary_units::user_id.eq(id))).execute(conn)?;
     if roles.contains(&Role::Secretary) {
         for unit in units {
+            // Whatever the caller (a form, the command line), a secretary is newly bound to a chi
+            // bộ only; a binding made before that rule may stay until it is removed.
+            let kind = super::orgs::find(conn, *unit)?.kind();
+            if !bound_before.contains(unit) && !kind.is_some_and(crate::domain::org::OrgKind::may_have_secretary) {
+                return Err(super::StoreError::Conflict("org.error.secretary_cell_only"));
+            }
             diesel::insert_into(secretary_units::table)
                 .values((secretary_units::user_id.eq(id), secretary_units::org_unit_id.eq(unit)))
                 .execute(conn)?;

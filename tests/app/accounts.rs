@@ -416,3 +416,28 @@ async fn hints_say_what_really_happens() {
     assert!(text.contains("chỉ hiển thị một lần") && text.contains("nhắc họ đăng nhập sớm"), "{text}");
     assert!(!text.contains("lần đầu"), "not only at a first login: {text}");
 }
+
+#[tokio::test]
+async fn a_secretary_is_bound_to_a_chi_bo_whatever_the_caller() {
+    let app = spawn_app().await;
+    let committee =
+        store::orgs::all(&mut app.conn()).unwrap().into_iter().find(|u| u.name == "Đảng bộ xã Ea Kar").unwrap();
+    let cell = store::orgs::all(&mut app.conn()).unwrap().into_iter().find(|u| u.name == "Chi bộ thôn 1").unwrap();
+    let new = |units: Vec<i64>| store::users::NewUser {
+        email: "bithu.moi@boiduong.test".into(),
+        display_name: "Bí thư mới".into(),
+        password_hash: None,
+        roles: vec![boiduong::domain::role::Role::Secretary],
+        secretary_units: units,
+        person_id: None,
+        one_time_password_until: None,
+    };
+    let actor = boiduong::store::audit::Actor::system("dòng lệnh");
+    let refused = store::users::create(&mut app.conn(), &actor, &new(vec![committee.id]));
+    assert!(matches!(refused, Err(store::StoreError::Conflict("org.error.secretary_cell_only"))), "{refused:?}");
+    assert!(
+        store::users::find_by_email(&mut app.conn(), "bithu.moi@boiduong.test").unwrap().is_none(),
+        "nothing saved"
+    );
+    store::users::create(&mut app.conn(), &actor, &new(vec![cell.id])).expect("a chi bộ is accepted");
+}
