@@ -11,6 +11,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod people;
 pub mod programs;
+pub mod results;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;
