@@ -9,6 +9,8 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod mail;
+pub mod pdf;
+pub mod qr;
 pub mod startup;
 pub mod store;
 pub mod web;
