@@ -79,9 +79,7 @@ mod tests {
         let side = (matrix.width() + 2 * QUIET_ZONE) * scale;
         let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
             let (mx, my) = (x / scale, y / scale);
-            let dark = mx >= QUIET_ZONE
-                && my >= QUIET_ZONE
-                && matrix.is_dark(mx - QUIET_ZONE, my - QUIET_ZONE);
+            let dark = mx >= QUIET_ZONE && my >= QUIET_ZONE && matrix.is_dark(mx - QUIET_ZONE, my - QUIET_ZONE);
             if dark { 0 } else { 255 }
         });
         let grids = image.detect_grids();

@@ -129,7 +129,12 @@ fn border(sheet: &mut Sheet) {
     sheet.frame([20.0, 20.0, w - 40.0, h - 40.0], 2.4);
     sheet.frame([26.5, 26.5, w - 53.0, h - 53.0], 0.7);
     let (inset, arm) = (33.0, 26.0);
-    for (x, y, dx, dy) in [(inset, inset, 1.0, 1.0), (w - inset, inset, -1.0, 1.0), (inset, h - inset, 1.0, -1.0), (w - inset, h - inset, -1.0, -1.0)] {
+    for (x, y, dx, dy) in [
+        (inset, inset, 1.0, 1.0),
+        (w - inset, inset, -1.0, 1.0),
+        (inset, h - inset, 1.0, -1.0),
+        (w - inset, h - inset, -1.0, -1.0),
+    ] {
         sheet.line((x, y), (x + dx * arm, y), 1.4);
         sheet.line((x, y), (x, y + dy * arm), 1.4);
     }
@@ -170,7 +175,8 @@ struct BodyLayout {
 impl BodyLayout {
     fn new(body: &Body<'_>, size: f32, width: f32) -> Self {
         let label = Font::regular(size);
-        let label_width = body.fields().map(|f| super::layout::width(&format!("{}:", f.label), label)).fold(0.0, f32::max);
+        let label_width =
+            body.fields().map(|f| super::layout::width(&format!("{}:", f.label), label)).fold(0.0, f32::max);
         let value_left = label_width + size;
         BodyLayout { label, value_left, value_width: width - value_left, leading: size * 1.45, gap: size * 0.35, size }
     }
@@ -215,7 +221,8 @@ fn foot(sheet: &mut Sheet, c: &CertificateDoc, left: f32, right: f32, top: f32) 
     let size = 13.0;
 
     let dated = Font::italic(size);
-    let y = sheet.block(Span::between(split, right), top, &c.letterhead.place_and_date(), dated, Align::Center, size * 1.3);
+    let y =
+        sheet.block(Span::between(split, right), top, &c.letterhead.place_and_date(), dated, Align::Center, size * 1.3);
     parts::signature(sheet, Span::between(split, right), y, &c.signer, size, 0);
 
     let qr_side = 86.0;
@@ -248,21 +255,33 @@ fn foot(sheet: &mut Sheet, c: &CertificateDoc, left: f32, right: f32, top: f32) 
         baseline += leading;
     }
     let hint = Font::italic(9.5);
-    sheet.paragraph(Span::new(text_left, split - text_left - 10.0), baseline, "Quét mã QR để kiểm tra giấy chứng nhận", hint, Align::Left, 12.0);
+    sheet.paragraph(
+        Span::new(text_left, split - text_left - 10.0),
+        baseline,
+        "Quét mã QR để kiểm tra giấy chứng nhận",
+        hint,
+        Align::Left,
+        12.0,
+    );
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::domain::names;
     use crate::pdf::inspect;
     use time::macros::date;
     use unicode_normalization::UnicodeNormalization;
 
-    pub(crate) fn sample() -> CertificateDoc {
+    fn sample() -> CertificateDoc {
         let code = "7K3MQ9TX2HBDW4RN";
         CertificateDoc {
-            letterhead: Letterhead::new("Đảng bộ tỉnh Đắk Lắk", "Trường Chính trị tỉnh Đắk Lắk", "Tuy Hòa", date!(2026 - 06 - 05)),
+            letterhead: Letterhead::new(
+                "Đảng bộ tỉnh Đắk Lắk",
+                "Trường Chính trị tỉnh Đắk Lắk",
+                "Tuy Hòa",
+                date!(2026 - 06 - 05),
+            ),
             wording: "Đã hoàn thành chương trình bồi dưỡng nhận thức về Đảng".into(),
             full_name: "Nguyễn Thị Hằng".into(),
             birth_date: "12/03/1995".into(),
@@ -277,7 +296,11 @@ pub(crate) mod tests {
             valid_until: Some("04/06/2031".into()),
             code: code.into(),
             verify_url: CertificateDoc::verify_url("https://boiduong.truongchinhtri.daklak.gov.vn/", code),
-            signer: Signer { delegation: "KT. HIỆU TRƯỞNG".into(), title: "PHÓ HIỆU TRƯỞNG".into(), name: "Lê Thị Thu Hà".into() },
+            signer: Signer {
+                delegation: "KT. HIỆU TRƯỞNG".into(),
+                title: "PHÓ HIỆU TRƯỞNG".into(),
+                name: "Lê Thị Thu Hà".into(),
+            },
         }
     }
 
@@ -365,7 +388,7 @@ pub(crate) mod tests {
         assert!(pdf.len() <= 40 * 1024, "{} bytes", pdf.len());
     }
 
-    pub(crate) fn long_sample() -> CertificateDoc {
+    fn long_sample() -> CertificateDoc {
         CertificateDoc {
             full_name: "Tôn Nữ Thị Phương Hoàng Bảo Ngọc Quỳnh Như Nguyễn Phước Lan Anh Thư".into(),
             unit: "Chi bộ Trường Trung học phổ thông chuyên Nguyễn Du — Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh Đắk Lắk (trước đây là Đảng bộ Khối các cơ quan tỉnh Phú Yên)".into(),

@@ -170,8 +170,8 @@ pub fn sample_name(i: usize) -> String {
         ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"];
     const MIDDLE: [&str; 9] = ["Văn", "Thị", "Hữu", "Đức", "Thị Thu", "Ngọc", "Minh", "Quang", "Thị Mỹ"];
     const GIVEN: [&str; 17] = [
-        "An", "Bình", "Cường", "Dũng", "Hằng", "Hương", "Lan", "Long", "Nam", "Phương", "Quỳnh", "Sơn", "Thảo",
-        "Tuấn", "Uyên", "Yến", "Đạt",
+        "An", "Bình", "Cường", "Dũng", "Hằng", "Hương", "Lan", "Long", "Nam", "Phương", "Quỳnh", "Sơn", "Thảo", "Tuấn",
+        "Uyên", "Yến", "Đạt",
     ];
     format!("{} {} {}", FAMILY[i % 14], MIDDLE[(i / 3) % 9], GIVEN[(i * 7) % 17])
 }

@@ -100,13 +100,20 @@ fn signatures(flow: &mut Flow, preparer: Option<&Signer>, signer: Option<&Signer
         bottom = bottom.max(parts::signature(&mut flow.sheet, Span::new(left, column), flow.y, preparer, size, lines));
     }
     if let Some(signer) = signer {
-        bottom = bottom.max(parts::signature(&mut flow.sheet, Span::new(left + column, width - column), flow.y, signer, size, lines));
+        bottom = bottom.max(parts::signature(
+            &mut flow.sheet,
+            Span::new(left + column, width - column),
+            flow.y,
+            signer,
+            size,
+            lines,
+        ));
     }
     flow.y = bottom;
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::pdf::inspect::{self, sample_name, sample_unit};
     use time::macros::date;
@@ -116,7 +123,9 @@ pub(crate) mod tests {
     }
 
     fn principal() -> Signer {
-        Signer { delegation: "KT. HIỆU TRƯỞNG".into(), title: "PHÓ HIỆU TRƯỞNG".into(), name: "Lê Thị Thu Hà".into() }
+        Signer {
+            delegation: "KT. HIỆU TRƯỞNG".into(), title: "PHÓ HIỆU TRƯỞNG".into(), name: "Lê Thị Thu Hà".into()
+        }
     }
 
     fn preparer() -> Signer {
@@ -136,7 +145,7 @@ pub(crate) mod tests {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
-    pub(super) fn attendance_sheet(rows: usize) -> ListDocument {
+    fn attendance_sheet(rows: usize) -> ListDocument {
         ListDocument {
             orientation: Orientation::Portrait,
             letterhead: letterhead(),
@@ -204,7 +213,7 @@ pub(crate) mod tests {
         assert!(!inspect::text(&pdf).contains("Trang "));
     }
 
-    pub(super) fn attendance_summary() -> ListDocument {
+    fn attendance_summary() -> ListDocument {
         ListDocument {
             orientation: Orientation::Landscape,
             letterhead: letterhead(),
@@ -268,7 +277,7 @@ pub(crate) mod tests {
         assert!(all.contains("Đủ điều kiện dự kiểm tra: 34/45 học viên"));
     }
 
-    pub(super) fn results_list() -> ListDocument {
+    fn results_list() -> ListDocument {
         let bands = ["Giỏi", "Khá", "Trung bình", "Không đạt"];
         let scores = ["9,0", "8,5", "7,0", "6,5", "5,0", "4,0"];
         ListDocument {
@@ -288,7 +297,14 @@ pub(crate) mod tests {
                 rows: (0..60)
                     .map(|i| {
                         let band = bands[(i * 5 / 60).min(3)];
-                        vec![(i + 1).to_string(), sample_name(i), birth_date(i), sample_unit(i), scores[i % 6].into(), band.into()]
+                        vec![
+                            (i + 1).to_string(),
+                            sample_name(i),
+                            birth_date(i),
+                            sample_unit(i),
+                            scores[i % 6].into(),
+                            band.into(),
+                        ]
                     })
                     .collect(),
                 min_row_height: 0.0,
@@ -313,12 +329,13 @@ pub(crate) mod tests {
         assert!(all.contains("Số 27-DS/TCT"));
         assert!(all.contains(&format!("2 {} {} {} 8,5 Giỏi", sample_name(1), birth_date(1), sample_unit(1))));
         assert!(all.contains(&format!("60 {} {} {} 4,0 Không đạt", sample_name(59), birth_date(59), sample_unit(59))));
-        for line in ["Giỏi: 12 học viên (20%)", "Trung bình: 12 học viên (20%)", "Không đạt: 24 học viên (40%)"] {
+        for line in ["Giỏi: 12 học viên (20%)", "Trung bình: 12 học viên (20%)", "Không đạt: 24 học viên (40%)"]
+        {
             assert!(all.contains(line), "{line}");
         }
     }
 
-    pub(super) fn certificate_register_doc() -> ListDocument {
+    fn certificate_register_doc() -> ListDocument {
         ListDocument {
             orientation: Orientation::Landscape,
             letterhead: letterhead(),

@@ -95,9 +95,23 @@ pub fn heading(sheet: &mut Sheet, span: Span, top: f32, head: &Letterhead, style
     // mark between the body and the number), the number.
     let mut y = top;
     if !head.superior.trim().is_empty() {
-        y = sheet.block(Span::new(left, left_width), y, &head.superior.to_uppercase(), Font::regular(size), Align::Center, leading);
+        y = sheet.block(
+            Span::new(left, left_width),
+            y,
+            &head.superior.to_uppercase(),
+            Font::regular(size),
+            Align::Center,
+            leading,
+        );
     }
-    y = sheet.block(Span::new(left, left_width), y, &head.issuer.to_uppercase(), Font::bold(size), Align::Center, leading);
+    y = sheet.block(
+        Span::new(left, left_width),
+        y,
+        &head.issuer.to_uppercase(),
+        Font::bold(size),
+        Align::Center,
+        leading,
+    );
     y = sheet.block(Span::new(left, left_width), y, "*", Font::regular(size), Align::Center, leading);
     if !head.number.trim().is_empty() {
         y = sheet.block(Span::new(left, left_width), y, &head.number, Font::regular(size), Align::Center, leading);
@@ -106,7 +120,8 @@ pub fn heading(sheet: &mut Sheet, span: Span, top: f32, head: &Letterhead, style
     // Right: the Party's name, bold and underlined, then the place and date in italics.
     let party_font = Font::bold(size + 0.5);
     let baseline = top + baseline_in_line(party_font, leading);
-    let party_width = sheet.text(Span::new(split, right_width), baseline, "ĐẢNG CỘNG SẢN VIỆT NAM", party_font, Align::Center);
+    let party_width =
+        sheet.text(Span::new(split, right_width), baseline, "ĐẢNG CỘNG SẢN VIỆT NAM", party_font, Align::Center);
     let rule_y = baseline + size * 0.4;
     let rule_left = Align::Center.start(split, right_width, party_width);
     sheet.line((rule_left, rule_y), (rule_left + party_width, rule_y), 0.7);
@@ -118,7 +133,8 @@ pub fn heading(sheet: &mut Sheet, span: Span, top: f32, head: &Letterhead, style
         // only the star or the short number at its centre.
         let date_left = left + left_width * 0.6;
         let date = head.place_and_date();
-        right_y = sheet.block(Span::between(date_left, right), right_y, &date, Font::italic(size), Align::Right, leading);
+        right_y =
+            sheet.block(Span::between(date_left, right), right_y, &date, Font::italic(size), Align::Right, leading);
     }
     y.max(right_y)
 }
@@ -182,7 +198,11 @@ mod tests {
 
     #[test]
     fn signature_height_counts_its_lines() {
-        let full = Signer { delegation: "KT. HIỆU TRƯỞNG".into(), title: "PHÓ HIỆU TRƯỞNG".into(), name: "Lê Văn Hùng".into() };
+        let full = Signer {
+            delegation: "KT. HIỆU TRƯỞNG".into(),
+            title: "PHÓ HIỆU TRƯỞNG".into(),
+            name: "Lê Văn Hùng".into(),
+        };
         let preparer = Signer { delegation: String::new(), title: "NGƯỜI LẬP BIỂU".into(), name: String::new() };
         assert!(signature_height(&full, 13.0) > signature_height(&preparer, 13.0));
         assert_eq!(signature_height(&preparer, 10.0), 13.0 + SIGNATURE_SPACE);
