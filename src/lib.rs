@@ -13,6 +13,8 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod mail;
+pub mod pdf;
+pub mod qr;
 pub mod render;
 pub mod startup;
 pub mod store;
