@@ -62,6 +62,8 @@ pub struct Field {
     pub placeholder: Option<String>,
     pub hint: Option<String>,
     pub error: Option<String>,
+    /// The element's id (unique on the page: the form's prefix and the name).
+    pub id: String,
     /// The ids of the hint and error, for aria-describedby.
     pub described: Option<String>,
 }
@@ -112,17 +114,19 @@ impl Field {
     }
 }
 
-/// Puts each field's error next to it and links hints and errors for screen readers.
-pub fn with_errors(mut fields: Vec<Field>, errors: &FieldErrors) -> Vec<Field> {
+/// Puts each field's error next to it, gives it an id unique on the page (`prefix` tells two
+/// forms of one page apart) and links hints and errors for screen readers.
+pub fn with_errors(mut fields: Vec<Field>, errors: &FieldErrors, prefix: &str) -> Vec<Field> {
     let errors = serde_json::to_value(errors).unwrap_or_default();
     for f in &mut fields {
         f.error = errors.get(f.name).and_then(|v| v.as_str()).map(str::to_owned);
+        f.id = format!("{prefix}-{}", f.name);
         let mut ids = Vec::new();
         if f.hint.is_some() {
-            ids.push(format!("f-{}-hint", f.name));
+            ids.push(format!("{}-hint", f.id));
         }
         if f.error.is_some() {
-            ids.push(format!("f-{}-error", f.name));
+            ids.push(format!("{}-error", f.id));
         }
         f.described = (!ids.is_empty()).then(|| ids.join(" "));
     }
@@ -141,11 +145,22 @@ pub struct RecordForm {
 
 impl RecordForm {
     pub fn new(lang: Lang, action: String, cancel: Option<&str>, fields: Vec<Field>, errors: &FieldErrors) -> Self {
+        Self::with_prefix(lang, "f", action, cancel, fields, errors)
+    }
+
+    pub fn with_prefix(
+        lang: Lang,
+        prefix: &str,
+        action: String,
+        cancel: Option<&str>,
+        fields: Vec<Field>,
+        errors: &FieldErrors,
+    ) -> Self {
         Self {
             action,
             cancel: cancel.map(str::to_owned),
             submit: i18n::t(lang, "common.save"),
-            fields: with_errors(fields, errors),
+            fields: with_errors(fields, errors, prefix),
             has_errors: !errors.is_empty(),
         }
     }

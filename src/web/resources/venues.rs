@@ -204,7 +204,7 @@ struct VenueView {
 
 fn venue_view(lang: Lang, venue: &Venue, rooms: &[Room], form: &VenueForm, room: &RoomForm, errors: (&FieldErrors, &FieldErrors)) -> VenueView {
     let mut room_form =
-        RecordForm::new(lang, format!("/venues/{}/rooms", venue.id), None, room.fields(lang), errors.1);
+        RecordForm::with_prefix(lang, "room", format!("/venues/{}/rooms", venue.id), None, room.fields(lang), errors.1);
     room_form.submit = i18n::t(lang, "room.add");
     VenueView {
         heading: venue.name.clone(),
