@@ -20,9 +20,12 @@ use crate::store::users::{self, NewUser};
 use crate::store::venues::{self, GuestSpeakerInput, Holiday, RoomInput, VenueInput};
 use crate::store::{DbConn, Scope, enrolments, orgs, programs};
 
+/// A (month, day) of the solar calendar.
+type MonthDay = (u8, u8);
+
 /// Lunar New Year (mùng 1 Tết) and the Hùng Kings' day (10/3 âm lịch) by year, from the lunar
 /// calendar; a year outside the table gets only its solar holidays.
-const LUNAR: [(i32, (u8, u8), (u8, u8)); 7] = [
+const LUNAR: [(i32, MonthDay, MonthDay); 7] = [
     (2025, (1, 29), (4, 7)),
     (2026, (2, 17), (4, 26)),
     (2027, (2, 6), (4, 16)),
@@ -43,13 +46,17 @@ pub fn public_holidays(year: i32) -> Vec<Holiday> {
     let mut out = vec![Holiday { day: day(year, 1, 1), name: "Tết Dương lịch".into() }];
     if let Some((_, (tm, td), (hm, hd))) = LUNAR.iter().find(|(y, _, _)| *y == year) {
         let tet = day(year, *tm, *td);
-        out.push(Holiday { day: tet - Duration::days(1), name: "Tết Nguyên đán (chiều 30 tháng Chạp)".into() });
+        out.push(Holiday {
+            day: tet - Duration::days(1), name: "Tết Nguyên đán (chiều 30 tháng Chạp)".into()
+        });
         for n in 0..4 {
             out.push(Holiday { day: tet + Duration::days(n), name: format!("Tết Nguyên đán (mùng {})", n + 1) });
         }
         out.push(Holiday { day: day(year, *hm, *hd), name: "Giỗ Tổ Hùng Vương (10/3 âm lịch)".into() });
     }
-    out.push(Holiday { day: day(year, 4, 30), name: "Ngày Giải phóng miền Nam, thống nhất đất nước".into() });
+    out.push(Holiday {
+        day: day(year, 4, 30), name: "Ngày Giải phóng miền Nam, thống nhất đất nước".into()
+    });
     out.push(Holiday { day: day(year, 5, 1), name: "Ngày Quốc tế Lao động".into() });
     let national = day(year, 9, 2);
     let extra = match national.weekday() {
@@ -219,7 +226,12 @@ pub fn load(conn: &mut DbConn, actor: &Actor, today: Date) -> anyhow::Result<()>
         guest_ids.push(venues::create_guest_speaker(
             conn,
             actor,
-            &GuestSpeakerInput { name: name.into(), title: title.into(), organisation: organisation.into(), active: true },
+            &GuestSpeakerInput {
+                name: name.into(),
+                title: title.into(),
+                organisation: organisation.into(),
+                active: true,
+            },
         )?);
     }
 
@@ -228,7 +240,8 @@ pub fn load(conn: &mut DbConn, actor: &Actor, today: Date) -> anyhow::Result<()>
         .ok_or_else(|| anyhow::anyhow!("the demo lecturer is created first"))?
         .id;
     let mut lecturer_ids = vec![demo_lecturer];
-    for (email, name) in [("nhung.nguyen@boiduong.test", "ThS. Nguyễn Thị Hồng Nhung"), ("blin.eban@boiduong.test", "ThS. Y Blin Êban")]
+    for (email, name) in
+        [("nhung.nguyen@boiduong.test", "ThS. Nguyễn Thị Hồng Nhung"), ("blin.eban@boiduong.test", "ThS. Y Blin Êban")]
     {
         lecturer_ids.push(users::create(
             conn,

@@ -43,7 +43,8 @@ fn ids(app: &TestApp) -> Ids {
     let (ntvd, dvm) = (program("NTVD"), program("DVM"));
     let school = issuers::all(&mut c).unwrap().into_iter().find(|i| i.kind == "school").unwrap().id;
     let bmt = venues::venues(&mut c).unwrap().into_iter().find(|v| v.name == "Cơ sở Buôn Ma Thuột").unwrap().id;
-    let mut room = |name: &str| venues::rooms(&mut c, Some(bmt)).unwrap().into_iter().find(|r| r.name == name).unwrap().id;
+    let mut room =
+        |name: &str| venues::rooms(&mut c, Some(bmt)).unwrap().into_iter().find(|r| r.name == name).unwrap().id;
     let (room_a1, room_a2, room_b1) = (room("A1"), room("A2"), room("B1"));
     let guest = venues::guest_speakers(&mut c).unwrap().into_iter().find(|g| g.name == "Nguyễn Văn Hùng").unwrap().id;
     drop(c);
@@ -131,7 +132,8 @@ fn person_ids(app: &TestApp, status: &str, n: usize) -> Vec<(i64, String)> {
 
 fn enrol(app: &TestApp, class: i64, person: i64) {
     let on = classes::find(&mut app.conn(), class).unwrap().first_day;
-    enrolments::enrol(&mut app.conn(), &Actor::system("kiểm thử"), class, person, enrolments::SOURCE_STAFF, on).unwrap();
+    enrolments::enrol(&mut app.conn(), &Actor::system("kiểm thử"), class, person, enrolments::SOURCE_STAFF, on)
+        .unwrap();
 }
 
 fn status_of(app: &TestApp, class: i64) -> ClassStatus {
@@ -312,7 +314,10 @@ async fn the_awareness_plan_is_ten_sessions_skipping_weekends_and_a_holiday() {
     assert_eq!(status, StatusCode::OK);
     let text = main_text(&preview);
     assert!(text.contains("10 buổi, 50 tiết, từ 14/05/2036 đến 21/05/2036"), "{text}");
-    assert!(text.contains("Bài 2: Cương lĩnh xây dựng đất nước trong thời kỳ quá độ lên chủ nghĩa xã hội (1/2)"), "{text}");
+    assert!(
+        text.contains("Bài 2: Cương lĩnh xây dựng đất nước trong thời kỳ quá độ lên chủ nghĩa xã hội (1/2)"),
+        "{text}"
+    );
     assert!(session_list(&app, class).is_empty(), "a preview saves nothing");
 
     let res = plan(&staff, class, &ids.room_a2.to_string(), &format!("lecturer:{}", ids.tuan)).await;
@@ -351,7 +356,8 @@ async fn the_awareness_plan_is_ten_sessions_skipping_weekends_and_a_holiday() {
     let (_, one) = staff.page(&format!("/classes/{class}/plan?slots=1&room=none")).await;
     let one = main_text(&one);
     assert!(one.contains("Kế hoạch cần 10 buổi, đến ngày 28/05/2036, nhưng lớp bế giảng ngày 23/05/2036"), "{one}");
-    let refused = staff.post(&format!("/classes/{class}/plan"), &[("slots", "1"), ("room", "none"), ("teacher", "")]).await;
+    let refused =
+        staff.post(&format!("/classes/{class}/plan"), &[("slots", "1"), ("room", "none"), ("teacher", "")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(session_list(&app, class).len(), 10, "the saved plan stays");
 }
@@ -466,7 +472,14 @@ async fn every_kind_of_clash_is_refused_naming_the_other_class_session_and_time(
     assert!(text.contains("Phòng A2 đã được dùng cho") && text.contains(&format!("Học viên {name}")), "{text}");
 
     // Two sessions of one class at once.
-    let res = edit_session(&staff, &app, b, 2, &[("date", "10/03/2036"), ("starts", "07:00"), ("ends", "09:00"), ("room", &a1)]).await;
+    let res = edit_session(
+        &staff,
+        &app,
+        b,
+        2,
+        &[("date", "10/03/2036"), ("starts", "07:00"), ("ends", "09:00"), ("room", &a1)],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = text_of(res).await;
     assert!(text.contains("Trùng giờ với buổi 1 của chính lớp này, 06:00–07:30 ngày 10/03/2036"), "{text}");
@@ -594,10 +607,11 @@ async fn each_status_step_has_its_guards_and_a_class_only_moves_forward() {
     let res = staff.post(&format!("/classes/{class}/advance"), &[("version", "1")]).await;
     assert_redirect(&res, &format!("/classes/{class}"));
     assert_eq!(status_of(&app, class), ClassStatus::Locked);
-    let closed = classes::list(&mut app.conn(), &ClassFilter { status: Some(ClassStatus::Closed), ..Default::default() })
-        .unwrap()
-        .remove(0)
-        .id;
+    let closed =
+        classes::list(&mut app.conn(), &ClassFilter { status: Some(ClassStatus::Closed), ..Default::default() })
+            .unwrap()
+            .remove(0)
+            .id;
     let text = advance(&staff, &app, closed).await;
     assert!(text.contains("Lớp đã kết thúc; trạng thái không thay đổi nữa."), "{text}");
     assert_eq!(status_of(&app, closed), ClassStatus::Closed);
@@ -607,10 +621,11 @@ async fn each_status_step_has_its_guards_and_a_class_only_moves_forward() {
 async fn a_running_class_waits_for_its_last_session() {
     let app = spawn_app().await;
     let staff = app.login(STAFF).await;
-    let running = classes::list(&mut app.conn(), &ClassFilter { status: Some(ClassStatus::Running), ..Default::default() })
-        .unwrap()
-        .remove(0)
-        .id;
+    let running =
+        classes::list(&mut app.conn(), &ClassFilter { status: Some(ClassStatus::Running), ..Default::default() })
+            .unwrap()
+            .remove(0)
+            .id;
     let last = session_list(&app, running).last().unwrap().ends_at;
     let (_, page) = staff.page(&format!("/classes/{running}")).await;
     let text = main_text(&page);
@@ -642,7 +657,8 @@ async fn the_timetable_prints_the_sessions_with_the_organiser_and_signer() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("/assets/css/print.css"), "the print stylesheet");
     let text = main_text(&page);
-    for part in ["TỈNH ỦY ĐẮK LẮK", "TRƯỜNG CHÍNH TRỊ TỈNH ĐẮK LẮK", "ĐẢNG CỘNG SẢN VIỆT NAM", "LỊCH HỌC"] {
+    for part in ["TỈNH ỦY ĐẮK LẮK", "TRƯỜNG CHÍNH TRỊ TỈNH ĐẮK LẮK", "ĐẢNG CỘNG SẢN VIỆT NAM", "LỊCH HỌC"]
+    {
         assert!(text.contains(part), "{part} in {text}");
     }
     assert!(text.contains("LỚP BỒI DƯỠNG NHẬN THỨC VỀ ĐẢNG KHÓA"), "{text}");
@@ -697,7 +713,10 @@ async fn the_teaching_load_matches_figures_computed_by_hand_and_opens_as_a_sprea
     assert_eq!(line("Nguyễn Văn Hùng", 6.0)[3..], [Data::Float(1.0), Data::Float(5.0)]);
     let yearly = book.worksheet_range("Cả năm").expect("the yearly sheet");
     assert!(
-        yearly.rows().any(|r| r[0] == Data::String("TS. Phạm Minh Tuấn".into()) && r[2..] == [Data::Float(9.0), Data::Float(43.0)]),
+        yearly
+            .rows()
+            .any(|r| r[0] == Data::String("TS. Phạm Minh Tuấn".into())
+                && r[2..] == [Data::Float(9.0), Data::Float(43.0)]),
         "{yearly:?}"
     );
 
@@ -766,7 +785,9 @@ async fn staff_keep_venues_rooms_guest_speakers_holidays_and_organisers() {
     let res = staff.post(&format!("/venues/{}/rooms", ids.bmt), &[("name", "A2"), ("capacity", "30")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text_of(res).await.contains("Cơ sở này đã có phòng mang tên này."));
-    let res = staff.post(&format!("/venues/{}/rooms", ids.bmt), &[("name", "C3"), ("capacity", "30"), ("active", "on")]).await;
+    let res = staff
+        .post(&format!("/venues/{}/rooms", ids.bmt), &[("name", "C3"), ("capacity", "30"), ("active", "on")])
+        .await;
     assert_redirect(&res, &format!("/venues/{}", ids.bmt));
     let c3 = venues::rooms(&mut app.conn(), Some(ids.bmt)).unwrap().into_iter().find(|r| r.name == "C3").unwrap();
     assert_eq!(c3.capacity, 30);
@@ -785,15 +806,17 @@ async fn staff_keep_venues_rooms_guest_speakers_holidays_and_organisers() {
     let res = staff.post("/guest-speakers", &[("name", "Y Thuât Mlô"), ("title", "")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text_of(res).await.contains("Trường bắt buộc"));
-    let res = staff
-        .post("/guest-speakers", &[("name", "Y Thuât Mlô"), ("title", "Nghệ nhân ưu tú"), ("active", "on")])
-        .await;
+    let res =
+        staff.post("/guest-speakers", &[("name", "Y Thuât Mlô"), ("title", "Nghệ nhân ưu tú"), ("active", "on")]).await;
     assert_redirect(&res, "/guest-speakers");
     assert!(main_text(&staff.page("/guest-speakers").await.1).contains("Y Thuât Mlô Nghệ nhân ưu tú"));
 
     let res = staff.post("/holidays", &[("day", "30/02/2036"), ("name", "Ngày lạ")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_redirect(&staff.post("/holidays", &[("day", "02/01/2036"), ("name", "Nghỉ bù")]).await, "/holidays?year=2036");
+    assert_redirect(
+        &staff.post("/holidays", &[("day", "02/01/2036"), ("name", "Nghỉ bù")]).await,
+        "/holidays?year=2036",
+    );
     let res = staff.post("/holidays", &[("day", "2/1/2036"), ("name", "Trùng")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text_of(res).await.contains("Ngày này đã có trong danh sách ngày nghỉ."));
@@ -833,7 +856,8 @@ async fn staff_keep_venues_rooms_guest_speakers_holidays_and_organisers() {
         )
         .await;
     assert_redirect(&res, "/issuers");
-    let issuer = issuers::all(&mut app.conn()).unwrap().into_iter().find(|i| i.name == "ĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH").unwrap();
+    let issuer =
+        issuers::all(&mut app.conn()).unwrap().into_iter().find(|i| i.name == "ĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH").unwrap();
     // A class of that organiser takes its signer by default.
     let (program, issuer_id, venue) = (ids.dvm.to_string(), issuer.id.to_string(), ids.bmt.to_string());
     let res = staff

@@ -173,8 +173,15 @@ impl ClassForm {
         if !e.is_empty() {
             return Err(e);
         }
-        let (Some(program_id), Some(issuer_id), Some(venue_id), Some(first_day), Some(last_day), Some(year), Some(capacity)) =
-            (program_id, issuer_id, venue_id, first_day, last_day, year, capacity)
+        let (
+            Some(program_id),
+            Some(issuer_id),
+            Some(venue_id),
+            Some(first_day),
+            Some(last_day),
+            Some(year),
+            Some(capacity),
+        ) = (program_id, issuer_id, venue_id, first_day, last_day, year, capacity)
         else {
             return Err(e);
         };

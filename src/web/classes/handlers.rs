@@ -6,9 +6,9 @@ use super::forms::{Choices, ClassForm};
 use super::views::{self, ClassHeading, CurrentValue};
 use super::{manages, sections_for, visible};
 use crate::domain::class::ClassStatus;
+use crate::domain::dates;
 use crate::domain::numbers::format_int;
 use crate::domain::org::OrgKind;
-use crate::domain::dates;
 use crate::i18n::{self, Lang};
 use crate::store::audit;
 use crate::store::classes::{self, Class, ClassFilter};
@@ -192,7 +192,10 @@ impl FormData {
     /// What a form's choices read as, for the "saved meanwhile" summary.
     fn describe(&self, lang: Lang, form: &ClassForm) -> Vec<(&'static str, String)> {
         let name = |id: &str, items: Vec<(i64, String)>| {
-            webforms::id(id).and_then(|id| items.into_iter().find(|(i, _)| *i == id)).map(|(_, n)| n).unwrap_or_default()
+            webforms::id(id)
+                .and_then(|id| items.into_iter().find(|(i, _)| *i == id))
+                .map(|(_, n)| n)
+                .unwrap_or_default()
         };
         let signer = [&form.signer_delegation, &form.signer_title, &form.signer_name]
             .iter()
@@ -215,7 +218,10 @@ impl FormData {
             ("class.first_day", form.first_day.trim().to_owned()),
             ("class.last_day", form.last_day.trim().to_owned()),
             ("class.capacity", form.capacity.trim().to_owned()),
-            ("class.opening_decision", if form.opening_decision_no.trim().is_empty() { String::new() } else { decision }),
+            (
+                "class.opening_decision",
+                if form.opening_decision_no.trim().is_empty() { String::new() } else { decision },
+            ),
             ("class.signer", signer),
         ]
     }
@@ -419,7 +425,10 @@ pub async fn show(
         fact("class.program", program.name.clone()),
         fact("class.issuer", issuer.name.clone()),
         fact("class.days", format!("{} – {}", dates::format(class.first_day), dates::format(class.last_day))),
-        fact("class.venue", if venue.address.is_empty() { venue.name.clone() } else { format!("{} ({})", venue.name, venue.address) }),
+        fact(
+            "class.venue",
+            if venue.address.is_empty() { venue.name.clone() } else { format!("{} ({})", venue.name, venue.address) },
+        ),
         fact(
             "class.learners",
             i18n::t_with(
@@ -435,7 +444,8 @@ pub async fn show(
         facts_shown.insert(2, fact("class.co_org_unit", unit));
     }
     if status >= ClassStatus::Assessing {
-        facts_shown.push(fact("class.results_decision", decision(&class.results_decision_no, class.results_decision_date)));
+        facts_shown
+            .push(fact("class.results_decision", decision(&class.results_decision_no, class.results_decision_date)));
     }
     let view = ShowView {
         facts: facts_shown,
@@ -508,9 +518,8 @@ pub async fn update(
             Ok(see_other(&format!("/classes/{id}")))
         }
         Err(AppError::Conflict("class.error.changed")) => {
-            let (current, last) = state
-                .db(move |c| Ok((classes::find(c, id)?, audit::last_change(c, "class", id)?)))
-                .await?;
+            let (current, last) =
+                state.db(move |c| Ok((classes::find(c, id)?, audit::last_change(c, "class", id)?))).await?;
             let now = ClassForm::from_class(&current);
             form.version = current.version.to_string();
             let mut view = FormView::new(&data, form.clone(), FieldErrors::default(), Some(&current), lang);
@@ -523,11 +532,7 @@ pub async fn update(
             let field = if key == "class.error.program_fixed" { "program_id" } else { "ordinal" };
             errors.add(lang, field, key);
             let view = FormView::new(&data, form, errors, Some(&class), lang);
-            page.with_title(view.heading.clone()).render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "classes/form",
-                &view,
-            )
+            page.with_title(view.heading.clone()).render_status(StatusCode::UNPROCESSABLE_ENTITY, "classes/form", &view)
         }
         Err(e) => Err(e),
     }
@@ -576,9 +581,7 @@ pub async fn advance(
     let version: i32 = form.version.trim().parse().map_err(|_| AppError::BadRequest("error.400.message"))?;
     let now = state.config.clock.local_now();
     let actor = user.actor();
-    let moved = state
-        .db(move |c| classes::advance(c, &actor, id, version, now, |c, class, facts| classes::result_facts(c, class, facts)))
-        .await;
+    let moved = state.db(move |c| classes::advance(c, &actor, id, version, now, classes::result_facts)).await;
     match moved {
         Ok(Ok(to)) => {
             page.flash_text(

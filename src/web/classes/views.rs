@@ -69,14 +69,10 @@ pub fn blocker_sentence(lang: Lang, blocker: &Blocker) -> String {
         Blocker::NoOpeningDecision => i18n::t(lang, "class.blocker.no_opening_decision"),
         Blocker::NoLearners => i18n::t(lang, "class.blocker.no_learners"),
         Blocker::UndecidedNominations(c) => i18n::t_with(lang, "class.blocker.undecided", &[("n", &n(c))]),
-        Blocker::SessionsNotOver(end) => {
-            i18n::t_with(lang, "class.blocker.not_over", &[("time", &local_time(*end))])
-        }
+        Blocker::SessionsNotOver(end) => i18n::t_with(lang, "class.blocker.not_over", &[("time", &local_time(*end))]),
         Blocker::ResultsMissing(c) => i18n::t_with(lang, "class.blocker.results_missing", &[("n", &n(c))]),
         Blocker::NoResultsDecision => i18n::t(lang, "class.blocker.no_results_decision"),
-        Blocker::CertificatesMissing(c) => {
-            i18n::t_with(lang, "class.blocker.certificates_missing", &[("n", &n(c))])
-        }
+        Blocker::CertificatesMissing(c) => i18n::t_with(lang, "class.blocker.certificates_missing", &[("n", &n(c))]),
     }
 }
 

@@ -115,8 +115,13 @@ pub async fn edit_form(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let guest = state.db(move |c| venues::guest_speaker(c, id)).await?;
-    let view =
-        form_view(page.lang, guest.name.clone(), format!("/guest-speakers/{id}"), &GuestForm::of(&guest), &FieldErrors::default());
+    let view = form_view(
+        page.lang,
+        guest.name.clone(),
+        format!("/guest-speakers/{id}"),
+        &GuestForm::of(&guest),
+        &FieldErrors::default(),
+    );
     page.with_title(guest.name).render("resources/form", &view)
 }
 

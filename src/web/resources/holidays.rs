@@ -140,10 +140,9 @@ pub async fn remove(
     };
     let actor = user.actor();
     match state.db(move |c| venues::remove_holiday(c, &actor, day)).await {
-        Ok(()) => page.flash_text(
-            "success",
-            i18n::t_with(page.lang, "holiday.removed", &[("day", &dates::format(day))]),
-        ),
+        Ok(()) => {
+            page.flash_text("success", i18n::t_with(page.lang, "holiday.removed", &[("day", &dates::format(day))]))
+        }
         Err(AppError::NotFound) => page.flash("error", "holiday.error.unknown"),
         Err(e) => return Err(e),
     }

@@ -88,7 +88,9 @@ impl IssuerForm {
         let signer_name = forms::required_text(&mut e, lang, "signer_name", &self.signer_name, 100);
         let superior_name = forms::text(&self.superior_name);
         let signer_delegation = forms::text(&self.signer_delegation);
-        for (field, value, max) in [("superior_name", &superior_name, 200), ("signer_delegation", &signer_delegation, 100)] {
+        for (field, value, max) in
+            [("superior_name", &superior_name, 200), ("signer_delegation", &signer_delegation, 100)]
+        {
             if value.chars().count() > max {
                 e.add_text(field, i18n::t_with(lang, "form.too_long", &[("max", &max.to_string())]));
             }
@@ -122,24 +124,36 @@ impl IssuerForm {
     fn fields(&self, lang: Lang, units: &[(i64, String)]) -> Vec<Field> {
         let kinds = KINDS
             .iter()
-            .map(|k| Opt { value: (*k).into(), label: i18n::t(lang, &format!("issuer.kind.{k}")), selected: self.kind == *k })
+            .map(|k| Opt {
+                value: (*k).into(),
+                label: i18n::t(lang, &format!("issuer.kind.{k}")),
+                selected: self.kind == *k,
+            })
             .collect();
         let units = units
             .iter()
-            .map(|(id, label)| Opt { value: id.to_string(), label: label.clone(), selected: self.org_unit_id == id.to_string() })
+            .map(|(id, label)| Opt {
+                value: id.to_string(),
+                label: label.clone(),
+                selected: self.org_unit_id == id.to_string(),
+            })
             .collect();
         vec![
             Field::select(lang, "kind", "issuer.kind_label", kinds).required(),
             Field::text(lang, "superior_name", "issuer.superior_name", &self.superior_name, 200)
                 .placeholder("TỈNH ỦY ĐẮK LẮK")
                 .hint(lang, "issuer.superior_hint"),
-            Field::text(lang, "name", "issuer.name", &self.name, 200).required().placeholder("TRƯỜNG CHÍNH TRỊ TỈNH ĐẮK LẮK"),
+            Field::text(lang, "name", "issuer.name", &self.name, 200)
+                .required()
+                .placeholder("TRƯỜNG CHÍNH TRỊ TỈNH ĐẮK LẮK"),
             Field::select(lang, "org_unit_id", "issuer.org_unit", units).blank(lang, "common.none"),
             Field::text(lang, "place", "issuer.place", &self.place, 100).required().hint(lang, "venue.place_hint"),
             Field::text(lang, "signer_delegation", "class.signer_delegation", &self.signer_delegation, 100)
                 .placeholder("KT. HIỆU TRƯỞNG")
                 .hint(lang, "issuer.delegation_hint"),
-            Field::text(lang, "signer_title", "class.signer_title", &self.signer_title, 100).required().placeholder("PHÓ HIỆU TRƯỞNG"),
+            Field::text(lang, "signer_title", "class.signer_title", &self.signer_title, 100)
+                .required()
+                .placeholder("PHÓ HIỆU TRƯỞNG"),
             Field::text(lang, "signer_name", "class.signer_name", &self.signer_name, 100).required(),
             Field::checkbox(lang, "active", "issuer.active", self.active),
         ]
@@ -190,7 +204,14 @@ struct FormView {
     form: RecordForm,
 }
 
-fn form_view(lang: Lang, heading: String, action: String, form: &IssuerForm, units: &[(i64, String)], errors: &FieldErrors) -> FormView {
+fn form_view(
+    lang: Lang,
+    heading: String,
+    action: String,
+    form: &IssuerForm,
+    units: &[(i64, String)],
+    errors: &FieldErrors,
+) -> FormView {
     FormView { heading, form: RecordForm::new(lang, action, Some("/issuers"), form.fields(lang, units), errors) }
 }
 

@@ -32,7 +32,12 @@ impl VenueForm {
     fn read(fields: Vec<(String, String)>) -> Self {
         let map: HashMap<String, String> = fields.into_iter().collect();
         let get = |k: &str| map.get(k).cloned().unwrap_or_default();
-        Self { name: get("name"), address: get("address"), place: get("place"), active: forms::checkbox(&get("active")) }
+        Self {
+            name: get("name"),
+            address: get("address"),
+            place: get("place"),
+            active: forms::checkbox(&get("active")),
+        }
     }
 
     fn validate(&self, lang: Lang) -> Result<VenueInput, FieldErrors> {
@@ -118,7 +123,12 @@ fn room_lines(rooms: &[Room], venue: i64) -> Vec<RoomLine> {
     rooms
         .iter()
         .filter(|r| r.venue_id == venue)
-        .map(|r| RoomLine { id: r.id, name: r.name.clone(), capacity: format_int(i64::from(r.capacity)), active: r.active })
+        .map(|r| RoomLine {
+            id: r.id,
+            name: r.name.clone(),
+            capacity: format_int(i64::from(r.capacity)),
+            active: r.active,
+        })
         .collect()
 }
 
@@ -155,7 +165,13 @@ pub async fn new_form(_: StaffUser, page: Page) -> AppResult<HttpResponse> {
     let form = VenueForm { active: true, ..Default::default() };
     let view = FormView {
         heading: page.t("venue.new"),
-        form: RecordForm::new(page.lang, "/venues".into(), Some("/venues"), form.fields(page.lang), &FieldErrors::default()),
+        form: RecordForm::new(
+            page.lang,
+            "/venues".into(),
+            Some("/venues"),
+            form.fields(page.lang),
+            &FieldErrors::default(),
+        ),
     };
     page.titled("venue.new").render("resources/form", &view)
 }
@@ -202,7 +218,14 @@ struct VenueView {
     room_form: RecordForm,
 }
 
-fn venue_view(lang: Lang, venue: &Venue, rooms: &[Room], form: &VenueForm, room: &RoomForm, errors: (&FieldErrors, &FieldErrors)) -> VenueView {
+fn venue_view(
+    lang: Lang,
+    venue: &Venue,
+    rooms: &[Room],
+    form: &VenueForm,
+    room: &RoomForm,
+    errors: (&FieldErrors, &FieldErrors),
+) -> VenueView {
     let mut room_form =
         RecordForm::with_prefix(lang, "room", format!("/venues/{}/rooms", venue.id), None, room.fields(lang), errors.1);
     room_form.submit = i18n::t(lang, "room.add");
@@ -296,7 +319,11 @@ pub async fn add_room(
         Err(errors) => {
             let none = FieldErrors::default();
             let view = venue_view(page.lang, &venue, &rooms, &VenueForm::of(&venue), &form, (&none, &errors));
-            page.with_title(venue.name.clone()).render_status(StatusCode::UNPROCESSABLE_ENTITY, "resources/venue", &view)
+            page.with_title(venue.name.clone()).render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "resources/venue",
+                &view,
+            )
         }
     }
 }

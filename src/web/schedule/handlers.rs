@@ -86,9 +86,11 @@ impl Context {
     fn teacher_name(&self, choice: Option<TeacherChoice>) -> Option<String> {
         match choice? {
             TeacherChoice::Lecturer(id) => self.lecturers.iter().find(|l| l.0 == id).map(|l| l.1.clone()),
-            TeacherChoice::Guest(id) => self.guests.iter().find(|g| g.id == id).map(|g| {
-                if g.title.is_empty() { g.name.clone() } else { format!("{} ({})", g.name, g.title) }
-            }),
+            TeacherChoice::Guest(id) => self
+                .guests
+                .iter()
+                .find(|g| g.id == id)
+                .map(|g| if g.title.is_empty() { g.name.clone() } else { format!("{} ({})", g.name, g.title) }),
         }
     }
 
@@ -103,14 +105,13 @@ impl Context {
 
     /// A room of the class's venue large enough for it (the smallest such), else its largest.
     fn proposed_room(&self) -> Option<i64> {
-        let mut own: Vec<&Room> =
-            self.rooms.iter().filter(|r| r.active && r.venue_id == self.class.venue_id).collect();
+        let mut own: Vec<&Room> = self.rooms.iter().filter(|r| r.active && r.venue_id == self.class.venue_id).collect();
         own.sort_by_key(|r| r.capacity);
         own.iter().find(|r| r.capacity >= self.expected).or(own.last()).map(|r| r.id)
     }
 
     /// The rooms as select groups, one per venue, the class's venue first.
-    fn room_groups(&self, selected: &str) -> Vec<Group> {
+    fn room_groups(&self, lang: Lang, selected: &str) -> Vec<Group> {
         let mut venues: Vec<&Venue> = self.venues.iter().collect();
         venues.sort_by_key(|v| v.id != self.class.venue_id);
         venues
@@ -123,7 +124,11 @@ impl Context {
                     .filter(|r| r.venue_id == v.id && (r.active || r.id.to_string() == selected))
                     .map(|r| Opt {
                         value: r.id.to_string(),
-                        label: format!("{} ({} chỗ)", r.name, format_int(i64::from(r.capacity))),
+                        label: i18n::t_with(
+                            lang,
+                            "room.option",
+                            &[("name", &r.name), ("capacity", &format_int(i64::from(r.capacity)))],
+                        ),
                         selected: r.id.to_string() == selected,
                     })
                     .collect(),
@@ -140,7 +145,11 @@ impl Context {
         vec![
             Group {
                 label: i18n::t(lang, "session.lecturers"),
-                options: self.lecturers.iter().map(|(id, name)| pick(TeacherChoice::Lecturer(*id), name.clone())).collect(),
+                options: self
+                    .lecturers
+                    .iter()
+                    .map(|(id, name)| pick(TeacherChoice::Lecturer(*id), name.clone()))
+                    .collect(),
             },
             Group {
                 label: i18n::t(lang, "session.guests"),
@@ -149,7 +158,8 @@ impl Context {
                     .iter()
                     .filter(|g| g.active || TeacherChoice::Guest(g.id).value() == selected)
                     .map(|g| {
-                        let label = if g.title.is_empty() { g.name.clone() } else { format!("{} — {}", g.name, g.title) };
+                        let label =
+                            if g.title.is_empty() { g.name.clone() } else { format!("{} — {}", g.name, g.title) };
                         pick(TeacherChoice::Guest(g.id), label)
                     })
                     .collect(),
@@ -173,8 +183,13 @@ impl Context {
             })
             .collect();
         let slots = &schedule::DEFAULT_SLOTS[..opts.slots.min(schedule::DEFAULT_SLOTS.len())];
-        let planned =
-            schedule::plan(&schedule::plan_items(&items), self.class.first_day, self.class.last_day, &self.holidays, slots)?;
+        let planned = schedule::plan(
+            &schedule::plan_items(&items),
+            self.class.first_day,
+            self.class.last_day,
+            &self.holidays,
+            slots,
+        )?;
         Ok(planned
             .into_iter()
             .map(|p| SessionInput {
@@ -272,7 +287,11 @@ pub async fn plan_form(
     let options = PlanOptions {
         slots: if q.slots.trim().is_empty() { "2".into() } else { q.slots },
         // First visit: propose a room of the class's venue.
-        room: if q.room.trim().is_empty() { ctx.proposed_room().map(|r| r.to_string()).unwrap_or_default() } else { q.room },
+        room: if q.room.trim().is_empty() {
+            ctx.proposed_room().map(|r| r.to_string()).unwrap_or_default()
+        } else {
+            q.room
+        },
         teacher: q.teacher,
     };
     plan_page(page, &state, ctx, options, StatusCode::OK, false).await
@@ -294,7 +313,14 @@ pub async fn plan_save(
     let valid = options.validate(page.lang, &allowed);
     let plan = match valid.as_ref().ok().map(|v| ctx.generate(v)) {
         Some(Ok(plan)) if ctx.plan_refusal(page.lang).is_none() => plan,
-        _ => return plan_page(page, &state, ctx, options, StatusCode::UNPROCESSABLE_ENTITY, true).await,
+        _ => {
+            let status = if ctx.plan_refusal(page.lang).is_some() {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return plan_page(page, &state, ctx, options, status, true).await;
+        }
     };
     let actor = user.actor();
     let count = plan.len();
@@ -307,8 +333,7 @@ pub async fn plan_save(
         Ok(Err(_)) | Err(AppError::Conflict(_)) => {
             let who = user.0.clone();
             let ctx = state.db(move |c| Context::load(c, &who, id)).await?;
-            let status =
-                if ctx.has_attendance { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if ctx.has_attendance { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
             plan_page(page, &state, ctx, options, status, true).await
         }
         Err(e) => Err(e),
@@ -366,8 +391,11 @@ async fn plan_page(
                         teacher.clone(),
                         ctx.expected,
                     );
-                    row.clashes =
-                        found.iter().filter(|(at, _)| *at == i).map(|(_, c)| views::clash_sentence(lang, c, class_id)).collect();
+                    row.clashes = found
+                        .iter()
+                        .filter(|(at, _)| *at == i)
+                        .map(|(_, c)| views::clash_sentence(lang, c, class_id))
+                        .collect();
                     rows.push(row);
                 }
                 let clashing = rows.iter().filter(|r| !r.clashes.is_empty()).count();
@@ -398,7 +426,7 @@ async fn plan_page(
     let view = PlanView {
         class: ctx.heading(lang),
         one_a_day: options.slots.trim() == "1",
-        rooms: ctx.room_groups(options.room.trim()),
+        rooms: ctx.room_groups(lang, options.room.trim()),
         teachers: ctx.teacher_groups(lang, options.teacher.trim()),
         replaces: (ctx.sessions > 0)
             .then(|| i18n::t_with(lang, "plan.replaces", &[("n", &format_int(ctx.sessions as i64))])),
@@ -460,6 +488,7 @@ pub async fn list(
 struct SessionFormView {
     class: ClassHeading,
     session_id: i64,
+    seq: i32,
     label: String,
     form: SessionForm,
     errors: FieldErrors,
@@ -502,9 +531,10 @@ fn session_form_view(
     SessionFormView {
         class: ctx.heading(lang),
         session_id: session.id,
+        seq: session.seq,
         label: i18n::t_with(lang, "session.number", &[("n", &session.seq.to_string())]),
         lessons,
-        rooms: ctx.room_groups(form.room.trim()),
+        rooms: ctx.room_groups(lang, form.room.trim()),
         teachers: ctx.teacher_groups(lang, form.teacher.trim()),
         has_errors: !errors.is_empty(),
         editable: ctx.class.status().plan_editable(),
@@ -544,7 +574,8 @@ pub async fn edit_form(
 ) -> AppResult<HttpResponse> {
     let (id, sid) = path.into_inner();
     let (ctx, session) = session_context(&state, &user, id, sid).await?;
-    let view = session_form_view(page.lang, &ctx, &session, SessionForm::from_session(&session), FieldErrors::default());
+    let view =
+        session_form_view(page.lang, &ctx, &session, SessionForm::from_session(&session), FieldErrors::default());
     let title = format!("{} · {}", view.label, view.class.short_name);
     page.with_title(title).render("schedule/session_form", &view)
 }
@@ -584,9 +615,8 @@ pub async fn update(
     match state.db(move |c| sessions::update(c, &actor, sid, version, &saved)).await {
         Ok(Ok(())) => {
             page.flash("success", "common.saved");
-            if let Some(warning) = ctx
-                .room_info(input.room_id)
-                .and_then(|r| views::room_warning(lang, r.name, r.capacity, ctx.expected))
+            if let Some(warning) =
+                ctx.room_info(input.room_id).and_then(|r| views::room_warning(lang, r.name, r.capacity, ctx.expected))
             {
                 page.flash_text("warning", warning);
             }
@@ -595,7 +625,11 @@ pub async fn update(
         Ok(Err(clashes)) => {
             let mut view = session_form_view(lang, &ctx, &session, form, FieldErrors::default());
             view.clashes = clashes.iter().map(|c| views::clash_sentence(lang, c, id)).collect();
-            page.with_title(title(&view)).render_status(StatusCode::UNPROCESSABLE_ENTITY, "schedule/session_form", &view)
+            page.with_title(title(&view)).render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "schedule/session_form",
+                &view,
+            )
         }
         Err(AppError::Conflict("session.error.changed")) => {
             let (current, last) = state
@@ -652,8 +686,20 @@ pub async fn timetable(
         })
         .await?;
     let today = state.config.clock.today();
-    // Staff sign the timetable; no room warnings on paper.
-    let rows = sessions.iter().map(|s| SessionRow::new(lang, s, 0)).collect();
+    // Staff sign the timetable: no room warnings on paper, and a room of the class's own venue
+    // (named in the heading) by its name alone.
+    let rows = sessions
+        .iter()
+        .map(|s| {
+            let mut row = SessionRow::new(lang, s, 0);
+            if let (Some(name), Some(venue_id)) = (&s.room_name, s.venue_id)
+                && venue_id == class.venue_id
+            {
+                row.room = name.clone();
+            }
+            row
+        })
+        .collect();
     let mut signer_lines: Vec<String> = Vec::new();
     for part in [&class.signer_delegation, &class.signer_title] {
         signer_lines.extend(part.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));

@@ -50,7 +50,13 @@ struct Computed {
     by_year: Vec<Line>,
 }
 
-async fn compute(state: &AppState, user: &TeachingUser, year: i32, month: Option<u8>, lang: Lang) -> AppResult<Computed> {
+async fn compute(
+    state: &AppState,
+    user: &TeachingUser,
+    year: i32,
+    month: Option<u8>,
+    lang: Lang,
+) -> AppResult<Computed> {
     let own = (!manages(user)).then(|| user.id());
     let (load, names): (Load, _) = state
         .db(move |c| {

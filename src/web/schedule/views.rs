@@ -91,7 +91,8 @@ impl SessionRow {
             (Some(name), Some(venue), Some(capacity)) => Some(RoomInfo { name, venue, capacity }),
             _ => None,
         };
-        let mut row = Self::planned(lang, s.seq, &s.title, s.periods, (s.starts_at, s.ends_at), room, view.teacher(), expected);
+        let mut row =
+            Self::planned(lang, s.seq, &s.title, s.periods, (s.starts_at, s.ends_at), room, view.teacher(), expected);
         row.id = s.id;
         row
     }
@@ -118,7 +119,9 @@ impl SessionRow {
             time: format!("{}–{}", schedule::format_time(starts_at.time()), schedule::format_time(ends_at.time())),
             title: title.to_owned(),
             periods: i18n::t_with(lang, "session.periods_n", &[("n", &periods.to_string())]),
-            room: room.as_ref().map_or_else(|| i18n::t(lang, "session.no_room"), |r| format!("{} — {}", r.name, r.venue)),
+            room: room
+                .as_ref()
+                .map_or_else(|| i18n::t(lang, "session.no_room"), |r| format!("{} — {}", r.name, r.venue)),
             teacher: teacher.unwrap_or_else(|| i18n::t(lang, "session.no_teacher")),
             warning: room.and_then(|r| room_warning(lang, r.name, r.capacity, expected)),
             clashes: Vec::new(),
