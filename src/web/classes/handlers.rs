@@ -245,6 +245,9 @@ struct FormView {
     current: Vec<CurrentValue>,
     /// Whether the program may still change (draft only).
     program_fixed: bool,
+    /// Nothing to choose yet: no organiser or no venue has been entered.
+    no_issuers: bool,
+    no_venues: bool,
 }
 
 impl FormView {
@@ -268,6 +271,8 @@ impl FormView {
             venues: options(&data.venues, &form.venue_id, |v| (v.id.to_string(), v.name.clone())),
             units: options(&data.units, &form.co_org_unit_id, |u| (u.0.to_string(), u.1.clone())),
             program_fixed: class.is_some_and(|c| c.status() != ClassStatus::Draft),
+            no_issuers: data.issuers.is_empty(),
+            no_venues: data.venues.is_empty(),
             form,
             errors,
             stale: None,

@@ -94,7 +94,7 @@ impl RoomForm {
 
     fn fields(&self, lang: Lang) -> Vec<Field> {
         vec![
-            Field::text(lang, "name", "room.name", &self.name, 50).required().placeholder("A2"),
+            Field::text(lang, "name", "room.name", &self.name, 50).required().placeholder("P201"),
             Field::text(lang, "capacity", "room.capacity", &self.capacity, 5).required().numeric(),
             Field::checkbox(lang, "active", "room.active", self.active),
         ]
