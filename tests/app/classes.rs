@@ -514,6 +514,28 @@ async fn a_room_smaller_than_the_class_is_a_warning_not_a_refusal() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
+#[tokio::test]
+async fn a_stale_session_edit_is_refused_and_shows_the_saved_session() {
+    let app = spawn_app().await;
+    let staff = app.login(STAFF).await;
+    let admin = app.login(ADMIN).await;
+    let ids = ids(&app);
+    let class = new_class(&staff, &ids, "10/03/2036", "14/03/2036", "60").await;
+    assert_eq!(plan(&staff, class, &ids.room_a2.to_string(), "").await.status(), StatusCode::SEE_OTHER);
+    let seen = session_list(&app, class).remove(0).version.to_string();
+    let res = edit_session(&admin, &app, class, 1, &[("room", &ids.room_a1.to_string())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = edit_session(&staff, &app, class, 1, &[("version", &seen), ("starts", "08:00")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    let text = main_text(&html);
+    assert!(text.contains("Buổi học này đã được Quản trị hệ thống sửa lúc"), "{text}");
+    assert!(text.contains("Phòng A1 — Cơ sở Buôn Ma Thuột"), "the saved room: {text}");
+    assert!(html.contains("value=\"08:00\""), "the typed start is kept");
+    let saved = session_list(&app, class).remove(0);
+    assert_eq!((saved.room_id, saved.starts_at), (Some(ids.room_a1), datetime!(2036-03-10 07:30)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Status
 
