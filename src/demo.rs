@@ -16,6 +16,8 @@ use crate::store::people::{self, PersonInput};
 use crate::store::settings::{self, SchoolSettings};
 use crate::store::users::{self, NewUser};
 
+mod school_classes;
+
 pub const PROVINCE: &str = "Đắk Lắk";
 
 /// A small deterministic generator (xorshift), so the demo needs no random crate and is the
@@ -233,6 +235,8 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
                 },
             )?;
         }
+        // Classes around today (the clock's, which tests move only after loading).
+        school_classes::load(conn, &actor, crate::clock::Clock::default().today())?;
         Ok(())
     })
 }

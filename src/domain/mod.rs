@@ -20,3 +20,4 @@ pub mod results;
 pub mod role;
 pub mod schedule;
 pub mod school;
+pub mod teaching_load;

@@ -163,6 +163,71 @@ pub fn clashes(candidate: &Booking, other: &Booking, shared_learners: bool) -> V
     out
 }
 
+/// A lesson or activity of the program, in program order, as the plan reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramItem {
+    pub lesson_id: i64,
+    pub title: String,
+    pub periods: i32,
+    pub activity: bool,
+}
+
+/// What the plan places: lessons numbered among themselves as schools write them ("Bài 2:
+/// Cương lĩnh…"), activities (discussion, the essay) under their own title.
+pub fn plan_items(program: &[ProgramItem]) -> Vec<PlanItem> {
+    let mut number = 0;
+    program
+        .iter()
+        .map(|item| {
+            let title = if item.activity {
+                item.title.clone()
+            } else {
+                number += 1;
+                format!("Bài {number}: {}", item.title)
+            };
+            PlanItem { lesson_id: Some(item.lesson_id), title, periods: item.periods }
+        })
+        .collect()
+}
+
+/// How many learners a room must hold: those enrolled, or — before anyone is enrolled — the
+/// class's capacity.
+pub fn expected_learners(enrolled: usize, class_capacity: i32) -> i32 {
+    if enrolled > 0 { i32::try_from(enrolled).unwrap_or(i32::MAX) } else { class_capacity }
+}
+
+/// A room smaller than the class is a warning, not a refusal: staff may know better (a class
+/// split for a discussion, learners who will not come).
+pub fn room_too_small(room_capacity: i32, expected: i32) -> bool {
+    room_capacity < expected
+}
+
+/// Morning, afternoon or evening, as a timetable names a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartOfDay {
+    Morning,
+    Afternoon,
+    Evening,
+}
+
+impl PartOfDay {
+    pub fn of(start: Time) -> Self {
+        match start.hour() {
+            0..=11 => PartOfDay::Morning,
+            12..=17 => PartOfDay::Afternoon,
+            _ => PartOfDay::Evening,
+        }
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PartOfDay::Morning => "timetable.morning",
+            PartOfDay::Afternoon => "timetable.afternoon",
+            PartOfDay::Evening => "timetable.evening",
+        }
+    }
+}
+
 /// "07:30–11:00 ngày 12/03/2026", how a clash names a session's time.
 pub fn format_range(starts_at: PrimitiveDateTime, ends_at: PrimitiveDateTime) -> String {
     format!(
@@ -281,6 +346,34 @@ mod tests {
         let mut guest_elsewhere = elsewhere.clone();
         guest_elsewhere.guest_speaker_id = Some(3);
         assert_eq!(clashes(&guest, &guest_elsewhere, false), vec![ClashKind::GuestSpeaker]);
+    }
+
+    #[test]
+    fn lessons_are_numbered_among_themselves_and_activities_keep_their_titles() {
+        let program = [
+            ProgramItem { lesson_id: 10, title: "Khái quát lịch sử Đảng".into(), periods: 5, activity: false },
+            ProgramItem { lesson_id: 11, title: "Cương lĩnh".into(), periods: 10, activity: false },
+            ProgramItem { lesson_id: 12, title: "Thảo luận".into(), periods: 5, activity: true },
+            ProgramItem { lesson_id: 13, title: "Điều lệ Đảng".into(), periods: 5, activity: false },
+        ];
+        let items = plan_items(&program);
+        let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(titles, ["Bài 1: Khái quát lịch sử Đảng", "Bài 2: Cương lĩnh", "Thảo luận", "Bài 3: Điều lệ Đảng"]);
+        assert_eq!(items[1].lesson_id, Some(11));
+        let plan = plan(&items, date!(2026 - 03 - 16), date!(2026 - 03 - 20), &[], &DEFAULT_SLOTS).unwrap();
+        assert_eq!(plan[1].title, "Bài 2: Cương lĩnh (1/2)");
+        assert_eq!(plan[2].title, "Bài 2: Cương lĩnh (2/2)");
+    }
+
+    #[test]
+    fn a_room_is_measured_against_the_enrolled_or_else_the_capacity() {
+        assert_eq!(expected_learners(0, 60), 60);
+        assert_eq!(expected_learners(45, 60), 45);
+        assert!(room_too_small(40, 45));
+        assert!(!room_too_small(45, 45), "a room exactly as large is large enough");
+        assert_eq!(PartOfDay::of(time!(07:30)), PartOfDay::Morning);
+        assert_eq!(PartOfDay::of(time!(13:30)), PartOfDay::Afternoon);
+        assert_eq!(PartOfDay::of(time!(18:00)), PartOfDay::Evening);
     }
 
     #[test]

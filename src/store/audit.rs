@@ -190,3 +190,27 @@ pub fn names(conn: &mut DbConn, mentioned: &Mentioned) -> StoreResult<Names> {
     }
     Ok(names)
 }
+
+/// Who last changed a record and when (UTC), for the "saved meanwhile by …" message of a
+/// stale form: the account's current name when there is one, else the label kept in the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastChange {
+    pub who: String,
+    pub at: time::PrimitiveDateTime,
+}
+
+pub fn last_change(conn: &mut DbConn, entity: &str, entity_id: i64) -> StoreResult<Option<LastChange>> {
+    let found: Option<(time::PrimitiveDateTime, Option<i64>, String)> = audit_events::table
+        .filter(audit_events::entity.eq(entity))
+        .filter(audit_events::entity_id.eq(entity_id))
+        .order(audit_events::id.desc())
+        .select((audit_events::at, audit_events::actor_user_id, audit_events::actor_label))
+        .first(conn)
+        .optional()?;
+    let Some((at, user, label)) = found else { return Ok(None) };
+    let name: Option<String> = match user {
+        Some(id) => users::table.find(id).select(users::display_name).first(conn).optional()?,
+        None => None,
+    };
+    Ok(Some(LastChange { who: name.unwrap_or(label), at }))
+}

@@ -8,7 +8,7 @@ use time::{Date, PrimitiveDateTime};
 
 use super::audit::{self, Actor};
 use super::{DbConn, StoreError, StoreResult};
-use crate::db::schema::{class_sessions, classes, enrolments, issuers, programs, venues};
+use crate::db::schema::{certificates, class_sessions, classes, enrolments, issuers, programs, venues};
 use crate::domain::class::{self, Blocker, ClassFacts, ClassStatus};
 use crate::domain::dates;
 
@@ -314,4 +314,92 @@ pub fn advance(
         )?;
         Ok(Ok(to))
     })
+}
+
+/// The facts of the later steps that the assessments and certificates tables hold: enrolled
+/// learners without a final result (eligible, and no attempt recorded), and passing learners
+/// without a valid certificate. Pass it to `advance` as `add_facts`.
+pub fn result_facts(conn: &mut DbConn, class: &Class, facts: &mut ClassFacts) -> StoreResult<()> {
+    use crate::domain::results::FinalResult;
+    let results = super::results::final_results(conn, class.id)?;
+    let certified: Vec<i64> = certificates::table
+        .filter(certificates::class_id.eq(class.id))
+        .filter(certificates::status.eq("valid"))
+        .select(certificates::enrolment_id)
+        .load(conn)?;
+    let missing = results.values().filter(|r| **r == FinalResult::Pending).count();
+    let uncertified = results.iter().filter(|(id, r)| r.passed() && !certified.contains(id)).count();
+    facts.results_missing = missing;
+    facts.certificates_missing = uncertified;
+    Ok(())
+}
+
+/// Records the decision recognising the results (quyết định công nhận kết quả), which locking
+/// the results needs.
+pub fn set_results_decision(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    version: i32,
+    number: &str,
+    date: Option<Date>,
+) -> StoreResult<()> {
+    super::write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        let updated = diesel::update(classes::table.filter(classes::id.eq(id)).filter(classes::version.eq(version)))
+            .set((
+                classes::results_decision_no.eq(number),
+                classes::results_decision_date.eq(date),
+                classes::version.eq(version + 1),
+                classes::updated_at.eq(dates::now()),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(StoreError::Conflict("class.error.changed"));
+        }
+        audit::record(
+            conn,
+            actor,
+            "class",
+            Some(id),
+            "results_decision",
+            Some(&serde_json::json!({ "no": before.results_decision_no, "date": before.results_decision_date })),
+            Some(&serde_json::json!({ "no": number, "date": date })),
+        )
+    })
+}
+
+/// Sets a status without the guards: only for loading past classes (the demo school, an import
+/// of earlier years), where the history is recorded rather than lived. Audited.
+pub fn restore_status(conn: &mut DbConn, actor: &Actor, id: i64, status: ClassStatus) -> StoreResult<()> {
+    super::write_tx(conn, |conn| {
+        let before = find(conn, id)?;
+        diesel::update(classes::table.find(id))
+            .set((
+                classes::status.eq(status.code()),
+                classes::version.eq(before.version + 1),
+                classes::updated_at.eq(dates::now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            "class",
+            Some(id),
+            "restore_status",
+            Some(&serde_json::json!({ "status": before.status })),
+            Some(&serde_json::json!({ "status": status.code() })),
+        )
+    })
+}
+
+/// Learners enrolled in each of these classes (classes without any are left out).
+pub fn enrolled_counts(conn: &mut DbConn, class_ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, i64>> {
+    let rows: Vec<(i64, i64)> = enrolments::table
+        .filter(enrolments::class_id.eq_any(class_ids))
+        .filter(enrolments::status.eq(ENROLLED))
+        .group_by(enrolments::class_id)
+        .select((enrolments::class_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

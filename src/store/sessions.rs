@@ -15,6 +15,7 @@ use crate::db::schema::{
 };
 use crate::domain::class;
 use crate::domain::schedule::{self, Booking, ClashKind};
+use crate::domain::teaching_load::{Taught, Teacher};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, PartialEq)]
 #[diesel(table_name = class_sessions)]
@@ -432,4 +433,70 @@ pub fn update(
         audit::record(conn, actor, "session", Some(id), "update", Some(&before), Some(input))?;
         Ok(Ok(()))
     })
+}
+
+/// The classes in which a lecturer teaches at least one session: what a lecturer may open.
+pub fn class_ids_taught_by(conn: &mut DbConn, lecturer_user_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(class_sessions::table
+        .filter(class_sessions::lecturer_user_id.eq(lecturer_user_id))
+        .select(class_sessions::class_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// The sessions of one year with who teaches them, for the teaching load; only one lecturer's
+/// when `lecturer_user_id` is given (a lecturer reading their own).
+pub fn taught_in_year(conn: &mut DbConn, year: i32, lecturer_user_id: Option<i64>) -> StoreResult<Vec<Taught>> {
+    let (Ok(first), Ok(next)) = (Date::from_ordinal_date(year, 1), Date::from_ordinal_date(year + 1, 1)) else {
+        return Ok(Vec::new());
+    };
+    let mut q = class_sessions::table
+        .filter(class_sessions::starts_at.ge(PrimitiveDateTime::new(first, time::Time::MIDNIGHT)))
+        .filter(class_sessions::starts_at.lt(PrimitiveDateTime::new(next, time::Time::MIDNIGHT)))
+        .select((
+            class_sessions::lecturer_user_id,
+            class_sessions::guest_speaker_id,
+            class_sessions::starts_at,
+            class_sessions::periods,
+        ))
+        .into_boxed();
+    if let Some(lecturer) = lecturer_user_id {
+        q = q.filter(class_sessions::lecturer_user_id.eq(lecturer));
+    }
+    let rows: Vec<(Option<i64>, Option<i64>, PrimitiveDateTime, i32)> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(lecturer, guest, starts_at, periods)| {
+            let teacher = match (lecturer, guest) {
+                (Some(id), _) => Teacher::Lecturer(id),
+                (None, Some(id)) => Teacher::Guest(id),
+                (None, None) => return None,
+            };
+            Some(Taught { teacher, day: starts_at.date(), periods })
+        })
+        .collect())
+}
+
+/// The names of teachers: a lecturer's display name, a guest speaker's name with their title.
+pub fn teacher_names(conn: &mut DbConn, teachers: &[Teacher]) -> StoreResult<HashMap<Teacher, (String, String)>> {
+    let lecturer_ids: Vec<i64> =
+        teachers.iter().filter_map(|t| if let Teacher::Lecturer(id) = t { Some(*id) } else { None }).collect();
+    let guest_ids: Vec<i64> =
+        teachers.iter().filter_map(|t| if let Teacher::Guest(id) = t { Some(*id) } else { None }).collect();
+    let mut out = HashMap::new();
+    for (id, name) in users::table
+        .filter(users::id.eq_any(&lecturer_ids))
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(conn)?
+    {
+        out.insert(Teacher::Lecturer(id), (name, String::new()));
+    }
+    for (id, name, title) in guest_speakers::table
+        .filter(guest_speakers::id.eq_any(&guest_ids))
+        .select((guest_speakers::id, guest_speakers::name, guest_speakers::title))
+        .load::<(i64, String, String)>(conn)?
+    {
+        out.insert(Teacher::Guest(id), (name, title));
+    }
+    Ok(out)
 }

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod classes;
 pub mod error;
 pub mod forms;
 pub mod health;
@@ -19,7 +20,9 @@ pub mod pager;
 pub mod people;
 pub mod programs;
 pub mod redirect;
+pub mod resources;
 pub mod routes;
+pub mod schedule;
 pub mod settings;
 pub mod state;
 
@@ -39,6 +42,9 @@ pub fn router() -> Router {
     audit::routes(&mut r);
     mail::routes(&mut r);
     settings::routes(&mut r);
+    classes::routes(&mut r);
+    schedule::routes(&mut r);
+    resources::routes(&mut r);
     r
 }
 

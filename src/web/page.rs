@@ -63,10 +63,11 @@ fn page_data<V: Serialize>(page: &Page, view: &V) -> anyhow::Result<serde_json::
     Ok(data)
 }
 
-const NAV: [(&str, &str, &[Role]); 8] = [
+const NAV: [(&str, &str, &[Role]); 9] = [
     ("/", "nav.home", &[]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
     ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
+    ("/classes", "nav.classes", &[Role::Admin, Role::Staff, Role::Lecturer]),
     ("/programs", "nav.programs", &[Role::Admin, Role::Staff, Role::Lecturer]),
     ("/mail", "nav.mail", &[Role::Admin, Role::Staff]),
     ("/accounts", "nav.accounts", &[Role::Admin]),

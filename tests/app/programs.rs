@@ -71,14 +71,26 @@ async fn admin_edits_rules_and_lessons() {
     let app = spawn_app().await;
     let admin = app.login(ADMIN).await;
     let id = ntvd_id(&app);
-    let mut form = form_of(&app, id);
     let lesson_count = programs::lessons_of(&mut app.conn(), id).unwrap().len();
+    // The demo school's classes have sessions of every official lesson: those stay.
+    let mut form = form_of(&app, id);
+    form.push(("lesson_remove_0".into(), "on".into()));
+    let res = post(&admin, &format!("/programs/{id}"), &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&res.text().await.unwrap()).contains("Không bỏ được bài đã có buổi học"));
+
+    // A lesson without sessions is added, then removed while another is added.
+    let mut form = form_of(&app, id);
+    form.push((format!("lesson_id_{lesson_count}"), String::new()));
+    form.push((format!("lesson_title_{lesson_count}"), "Chuyên đề cũ".into()));
+    assert_redirect(&post(&admin, &format!("/programs/{id}"), &form).await, &format!("/programs/{id}"));
+    let mut form = form_of(&app, id);
     form.retain(|(k, _)| k != "max_absence_ratio" && k != "certificate_validity_months");
     form.push(("max_absence_ratio".into(), "0,25".into()));
     form.push(("certificate_validity_months".into(), "48".into()));
-    form.push((format!("lesson_id_{lesson_count}"), String::new()));
-    form.push((format!("lesson_title_{lesson_count}"), "Lịch sử Đảng bộ tỉnh Đắk Lắk".into()));
-    form.push(("lesson_remove_0".into(), "on".into()));
+    form.push((format!("lesson_id_{}", lesson_count + 1), String::new()));
+    form.push((format!("lesson_title_{}", lesson_count + 1), "Lịch sử Đảng bộ tỉnh Đắk Lắk".into()));
+    form.push((format!("lesson_remove_{lesson_count}"), "on".into()));
     let res = post(&admin, &format!("/programs/{id}"), &form).await;
     assert_redirect(&res, &format!("/programs/{id}"));
 
@@ -87,15 +99,15 @@ async fn admin_edits_rules_and_lessons() {
     assert_eq!(program.max_absence_permille, 250);
     assert_eq!(program.certificate_validity_months, Some(48));
     let lessons = programs::lessons_of(&mut conn, id).unwrap();
-    assert_eq!(lessons.len(), lesson_count, "one removed, one added");
-    assert!(!lessons.iter().any(|l| l.title == "Khái quát lịch sử Đảng Cộng sản Việt Nam"));
+    assert_eq!(lessons.len(), lesson_count + 1, "one added, then one removed and one added");
+    assert!(!lessons.iter().any(|l| l.title == "Chuyên đề cũ"));
     assert_eq!(lessons.last().unwrap().title, "Lịch sử Đảng bộ tỉnh Đắk Lắk");
     assert!(!lessons.last().unwrap().required);
 
     let (_, body) = admin.page(&format!("/audit?entity=program&id={id}")).await;
     let text = main_text(&body);
     assert!(
-        text.contains("Quản trị hệ thống đã sửa chương trình Lớp bồi dưỡng nhận thức về Đảng: Tỷ lệ vắng tối đa: 20% → 25%; Thời hạn giấy chứng nhận: 60 tháng → 48 tháng; Các bài: bỏ «Khái quát lịch sử Đảng Cộng sản Việt Nam»; Các bài: thêm «Lịch sử Đảng bộ tỉnh Đắk Lắk»."),
+        text.contains("Quản trị hệ thống đã sửa chương trình Lớp bồi dưỡng nhận thức về Đảng: Tỷ lệ vắng tối đa: 20% → 25%; Thời hạn giấy chứng nhận: 60 tháng → 48 tháng; Các bài: bỏ «Chuyên đề cũ»; Các bài: thêm «Lịch sử Đảng bộ tỉnh Đắk Lắk»."),
         "the change reads as a sentence in the audit log: {text}"
     );
 }

@@ -28,7 +28,7 @@ fn setup(app: &TestApp) -> Setup {
         &mut c,
         &actor,
         &VenueInput {
-            name: "Cơ sở Tuy Hòa".into(), address: "Tuy Hòa".into(), place: "Tuy Hòa".into(), active: true
+            name: "Cơ sở kiểm thử".into(), address: "Tuy Hòa".into(), place: "Tuy Hòa".into(), active: true
         },
     )
     .unwrap();
