@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod browser;
+mod calendar;
 mod mail;
 mod orgs;
 mod people;
