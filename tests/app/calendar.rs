@@ -246,7 +246,7 @@ async fn staff_filter_by_venue_room_and_lecturer_and_step_through_weeks() {
     let text = main_text(&html);
     let monday = dates::format(s.monday);
     let sunday = dates::format(s.monday + Days::days(6));
-    assert!(text.contains(&format!("Tuần từ {monday} đến {sunday}")), "{text}");
+    assert!(text.contains(&format!("Tuần từ {monday} đến {sunday} · 3 buổi học")), "{text}");
     assert!(text.contains(&format!("Thứ Hai, {monday} Hôm nay")), "{text}");
     assert!(text.contains(&format!("Thứ Ba, {}", dates::format(s.monday + Days::days(1)))), "{text}");
     assert!(html.contains(&format!("id=\"day-{}\" aria-current=\"date\"", dates::iso(s.monday))));
@@ -262,7 +262,7 @@ async fn staff_filter_by_venue_room_and_lecturer_and_step_through_weeks() {
     let (_, html) = staff.page(&format!("/calendar?view=month&date={}", dates::iso(s.monday))).await;
     let html = unescaped(&html);
     let text = main_text(&html);
-    assert!(text.contains(&format!("Tháng {} năm {}", u8::from(s.monday.month()), s.year)), "{text}");
+    assert!(text.contains(&format!("Tháng {} năm {} · 4 buổi học", u8::from(s.monday.month()), s.year)), "{text}");
     assert!(html.contains(&format!("href=\"/calendar?date={}\"", dates::iso(s.monday + Days::days(9)))));
 
     // Others see no class links and no filters.

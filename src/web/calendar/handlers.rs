@@ -11,7 +11,7 @@ use time::Date;
 
 use super::views::{self, DayView};
 use crate::db::DbConn;
-use crate::domain::calendar::View;
+use crate::domain::calendar::{self, View};
 use crate::domain::dates;
 use crate::domain::role::Role;
 use crate::i18n::{self, Lang};
@@ -272,7 +272,11 @@ pub async fn calendar(
         is_month: view == View::Month,
         heading: heading(lang, view, day, span),
         columns: days.len(),
-        count: sessions.len(),
+        // A month counts its own days' sessions, not those of the grid's days from other months.
+        count: sessions
+            .iter()
+            .filter(|s| month.is_none_or(|m| calendar::same_month(m, s.session.starts_at.date())))
+            .count(),
         shows_today: (span.0..=span.1).contains(&today),
         days,
         prev_href: link(view, view.previous(day)),
