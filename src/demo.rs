@@ -237,8 +237,23 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         }
         // Classes around today (the clock's, which tests move only after loading).
         school_classes::load(conn, &actor, crate::clock::Clock::default().today())?;
+        calendar_feeds(conn, &actor)?;
         Ok(())
     })
+}
+
+/// The demo lecturer's and learner's calendar links, so their feed pages show a link to
+/// subscribe to (with whatever sessions the demo classes have when this runs).
+fn calendar_feeds(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
+    use crate::domain::calendar::FeedKind;
+    let now = crate::domain::dates::now();
+    if let Some(lecturer) = users::find_by_email(conn, "giangvien@boiduong.test")? {
+        crate::store::calendar::issue(conn, actor, FeedKind::Lecturer, lecturer.id, now)?;
+    }
+    if let Some(person) = users::find_by_email(conn, "hocvien@boiduong.test")?.and_then(|u| u.person_id) {
+        crate::store::calendar::issue(conn, actor, FeedKind::Learner, person, now)?;
+    }
+    Ok(())
 }
 
 fn date(y: i32, m: u8, d: u8) -> Date {

@@ -5,6 +5,7 @@
 
 pub mod addressing;
 pub mod attendance;
+pub mod calendar;
 pub mod certificate;
 pub mod changes;
 pub mod citizen_id;

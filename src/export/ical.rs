@@ -33,6 +33,10 @@ pub fn calendar(name: &str, stamp: PrimitiveDateTime, events: &[Event]) -> Strin
     }
     push_line(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
     push_line(&mut out, &format!("X-WR-TIMEZONE:{TZID}"));
+    // How often a subscribed calendar should fetch the feed again (RFC 7986, and the older
+    // property Outlook and others read).
+    push_line(&mut out, "REFRESH-INTERVAL;VALUE=DURATION:PT1H");
+    push_line(&mut out, "X-PUBLISHED-TTL:PT1H");
     for line in [
         "BEGIN:VTIMEZONE",
         &format!("TZID:{TZID}"),
@@ -142,5 +146,28 @@ mod tests {
         assert!(unfolded.contains("DTSTAMP:20260301T000000Z\r\n"));
         assert!(unfolded.contains("TZOFFSETTO:+0700"));
         assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 1);
+    }
+
+    #[test]
+    fn a_calendar_parser_reads_it_back() {
+        let ics = calendar("Lịch học, khóa II", datetime!(2026-03-01 00:00), &[event()]);
+        let unfolded = icalendar::parser::unfold(&ics);
+        let parsed = icalendar::parser::read_calendar(&unfolded).expect("valid iCalendar");
+        let prop = |c: &icalendar::parser::Component, name: &str| {
+            c.find_prop(name).map(|p| p.val.as_str().to_owned()).unwrap_or_default()
+        };
+        let name = parsed.properties.iter().find(|p| p.name.as_str() == "X-WR-CALNAME").unwrap();
+        assert_eq!(name.val.as_str(), "Lịch học, khóa II");
+        let zone = parsed.components.iter().find(|c| c.name.as_str() == "VTIMEZONE").expect("a VTIMEZONE");
+        assert_eq!(prop(zone, "TZID"), TZID);
+        let written = event();
+        let read = parsed.components.iter().find(|c| c.name.as_str() == "VEVENT").expect("an event");
+        assert_eq!(prop(read, "SUMMARY"), written.summary);
+        assert_eq!(prop(read, "LOCATION"), written.location);
+        assert_eq!(prop(read, "DESCRIPTION"), written.description);
+        let start = read.find_prop("DTSTART").unwrap();
+        assert_eq!(start.val.as_str(), "20260312T073000");
+        assert_eq!(start.params[0].key.as_str(), "TZID");
+        assert_eq!(start.params[0].val.as_ref().map(|v| v.as_str()), Some(TZID));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod attendance;
 pub mod audit;
+pub mod calendar;
 pub mod classes;
 pub mod enrolments;
 pub mod issuers;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod classes;
 pub mod error;
 pub mod forms;
@@ -45,6 +46,7 @@ pub fn router() -> Router {
     classes::routes(&mut r);
     schedule::routes(&mut r);
     resources::routes(&mut r);
+    calendar::routes(&mut r);
     r
 }
 

@@ -63,8 +63,9 @@ fn page_data<V: Serialize>(page: &Page, view: &V) -> anyhow::Result<serde_json::
     Ok(data)
 }
 
-const NAV: [(&str, &str, &[Role]); 9] = [
+const NAV: [(&str, &str, &[Role]); 10] = [
     ("/", "nav.home", &[]),
+    ("/calendar", "nav.calendar", &[]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
     ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
     ("/classes", "nav.classes", &[Role::Admin, Role::Staff, Role::Lecturer]),

@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod browser;
+mod calendar;
 mod classes;
 mod mail;
 mod orgs;

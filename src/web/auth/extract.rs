@@ -239,6 +239,11 @@ role_extractor!(
     /// Học viên, for their own classes, attendance, results and certificates.
     LearnerUser, [Learner]
 );
+role_extractor!(
+    /// Who has calendar feed links to manage: lecturers and learners their own, staff and admins
+    /// the classes'. Secretaries follow their people's classes on the calendar page only.
+    CalendarFeedUser, [Admin, Staff, Lecturer, Learner]
+);
 
 impl Deref for LoggedIn {
     type Target = CurrentUser;
