@@ -233,8 +233,201 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
                 },
             )?;
         }
+        load_nominations(conn, &actor, mail, &hash, unit_ids[SECOND_SECRETARY_CELL])?;
         Ok(())
     })
+}
+
+/// A second chi bộ with a secretary account, so that the nominations come from two cells (Chi bộ
+/// thôn 1 — Đảng bộ xã Ea Kar).
+const SECOND_SECRETARY_CELL: usize = 14;
+
+/// Nominations waiting for the school: the demo secretary's and another chi bộ's people sent to
+/// the class taking nominations, two approved, one rejected with a reason, one on the waiting
+/// list, the others waiting. Runs after the classes are made (it looks the class up by its
+/// status); without any class (the class pages' demo absent) it makes one itself.
+fn load_nominations(
+    conn: &mut DbConn,
+    actor: &Actor,
+    mail: &MailContext,
+    hash: &str,
+    second_cell: i64,
+) -> anyhow::Result<()> {
+    use crate::domain::class::ClassStatus;
+    use crate::domain::enrolment::{AWARENESS_PROGRAM, Decision};
+    use crate::store::classes::{self, ClassFilter};
+    use crate::store::enrolments;
+
+    let today = crate::domain::dates::today();
+    let nominating = |conn: &mut DbConn| -> anyhow::Result<Vec<crate::store::classes::ClassRow>> {
+        let mut open = classes::list(conn, &ClassFilter { status: Some(ClassStatus::Nominating), ..Default::default() })?;
+        open.sort_by_key(|c| (c.program_code != AWARENESS_PROGRAM, c.first_day));
+        Ok(open)
+    };
+    let mut open = nominating(conn)?;
+    if open.is_empty() && classes::list(conn, &ClassFilter::default())?.is_empty() {
+        stand_in_class(conn, actor, today)?;
+        open = nominating(conn)?;
+    }
+    let Some(class) = open.into_iter().next() else { return Ok(()) };
+
+    users::create(
+        conn,
+        actor,
+        &NewUser {
+            email: "bithu.thon1@boiduong.test".into(),
+            display_name: "Y Bhim Niê".into(),
+            password_hash: Some(hash.to_owned()),
+            roles: vec![Role::Secretary],
+            secretary_units: vec![second_cell],
+            person_id: None,
+            one_time_password_until: None,
+        },
+    )?;
+    let staff = users::find_by_email(conn, "giaovu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no staff account"))?;
+    let staff = Actor { user_id: Some(staff.id), label: staff.email };
+    let now = crate::domain::dates::now();
+    let program = crate::store::programs::find(conn, class.program_id)?;
+    let wanted = crate::domain::person::Status::parse(match program.code.as_str() {
+        AWARENESS_PROGRAM => "candidate",
+        _ => "probationary",
+    })
+    .expect("a known status");
+
+    let mut sent = Vec::new();
+    for (email, count) in [("bithu@boiduong.test", 6), ("bithu.thon1@boiduong.test", 3)] {
+        let account = users::find_by_email(conn, email)?.ok_or_else(|| anyhow::anyhow!("no account {email}"))?;
+        let account = users::account(conn, account.id)?;
+        let scope = orgs::scope_for(conn, &account)?;
+        let people: Vec<i64> = enrolments::to_train(conn, &scope)?
+            .into_iter()
+            .filter(|p| crate::domain::person::Status::parse(&p.status) == Some(wanted))
+            .take(count)
+            .map(|p| p.id)
+            .collect();
+        let secretary = Actor { user_id: Some(account.user.id), label: account.user.email.clone() };
+        match enrolments::nominate(conn, &secretary, &scope, class.id, &people, now)? {
+            Ok(ids) => sent.extend(ids),
+            Err(refused) => anyhow::bail!("demo nominations refused: {refused:?}"),
+        }
+    }
+    if sent.len() < 4 {
+        anyhow::bail!("the demo has too few people to nominate");
+    }
+    // The first of each chi bộ approved, one rejected with its reason, one on the waiting list.
+    let reason = "Chưa đủ thời gian phấn đấu theo quy định; đề nghị cử vào khóa sau.";
+    let chosen = [
+        (sent[0], Decision::Approve),
+        (sent[sent.len() - 1], Decision::Approve),
+        (sent[1], Decision::Reject { reason: reason.into() }),
+        (sent[2], Decision::Waitlist),
+    ];
+    for (id, decision) in chosen {
+        if let Ok(decided) = enrolments::decide(conn, &staff, class.id, id, &decision, today, now)? {
+            if decision == Decision::Approve {
+                let person = people::find(conn, &crate::store::Scope::All, decided.after.person_id)?;
+                invitations::invite_learner(conn, mail, &staff, &person)?;
+            }
+            crate::mail::nominations::decision(conn, mail, &decided)?;
+        }
+    }
+    Ok(())
+}
+
+/// A class taking nominations, with its venue, room, organiser and sessions, for a demo school
+/// that has no class of its own yet: the awareness course three weeks from now.
+fn stand_in_class(conn: &mut DbConn, actor: &Actor, today: Date) -> anyhow::Result<()> {
+    use crate::domain::class::ClassStatus;
+    use crate::domain::schedule::{self, PlanItem};
+    use crate::store::{classes, issuers, programs, sessions, venues};
+
+    let venue = venues::create_venue(
+        conn,
+        actor,
+        &venues::VenueInput {
+            name: "Cơ sở Buôn Ma Thuột".into(),
+            address: "Số 1 Lê Duẩn, phường Buôn Ma Thuột, tỉnh Đắk Lắk".into(),
+            place: "Buôn Ma Thuột".into(),
+            active: true,
+        },
+    )?;
+    let room = venues::create_room(
+        conn,
+        actor,
+        &venues::RoomInput { venue_id: venue, name: "Hội trường A".into(), capacity: 120, active: true },
+    )?;
+    let issuer = issuers::create(
+        conn,
+        actor,
+        &issuers::IssuerInput {
+            kind: "school".into(),
+            superior_name: "TỈNH ỦY ĐẮK LẮK".into(),
+            name: format!("TRƯỜNG CHÍNH TRỊ TỈNH {}", PROVINCE.to_uppercase()),
+            org_unit_id: None,
+            place: "Buôn Ma Thuột".into(),
+            signer_delegation: "KT. HIỆU TRƯỞNG".into(),
+            signer_title: "PHÓ HIỆU TRƯỞNG".into(),
+            signer_name: "Trần Văn Thành".into(),
+            active: true,
+        },
+    )?;
+    let program = programs::all(conn)?
+        .into_iter()
+        .find(|p| p.code == crate::domain::enrolment::AWARENESS_PROGRAM)
+        .ok_or_else(|| anyhow::anyhow!("the awareness program is not seeded"))?;
+    // The Monday at least three weeks away, to the Friday.
+    let mut first = today + time::Duration::days(21);
+    while first.weekday() != time::Weekday::Monday {
+        first = first.next_day().expect("a next day");
+    }
+    let last = first + time::Duration::days(4);
+    let ordinal = classes::next_ordinal(conn, program.id, issuer, first.year())?;
+    let id = classes::create(
+        conn,
+        actor,
+        &classes::ClassInput {
+            program_id: program.id,
+            year: first.year(),
+            ordinal,
+            issuer_id: issuer,
+            co_org_unit_id: None,
+            venue_id: venue,
+            first_day: first,
+            last_day: last,
+            capacity: 60,
+            opening_decision_no: String::new(),
+            opening_decision_date: None,
+            signer_delegation: "KT. HIỆU TRƯỞNG".into(),
+            signer_title: "PHÓ HIỆU TRƯỞNG".into(),
+            signer_name: "Trần Văn Thành".into(),
+        },
+    )?;
+    let items: Vec<PlanItem> = programs::lessons_of(conn, program.id)?
+        .into_iter()
+        .map(|l| PlanItem { lesson_id: Some(l.id), title: l.title, periods: l.periods })
+        .collect();
+    let plan: Vec<sessions::SessionInput> = schedule::plan(&items, first, last, &[], &schedule::DEFAULT_SLOTS)
+        .map_err(|e| anyhow::anyhow!("demo plan: {e:?}"))?
+        .into_iter()
+        .map(|p| sessions::SessionInput {
+            lesson_id: p.lesson_id,
+            title: p.title,
+            periods: p.periods,
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+            room_id: Some(room),
+            lecturer_user_id: None,
+            guest_speaker_id: None,
+        })
+        .collect();
+    if let Err(clashes) = sessions::replace_plan(conn, actor, id, &plan)? {
+        anyhow::bail!("demo plan clashes: {clashes:?}");
+    }
+    let class = classes::find(conn, id)?;
+    match classes::advance(conn, actor, id, class.version, crate::domain::dates::now(), |_, _, _| Ok(()))? {
+        Ok(ClassStatus::Nominating) => Ok(()),
+        other => anyhow::bail!("the demo class did not open for nominations: {other:?}"),
+    }
 }
 
 fn date(y: i32, m: u8, d: u8) -> Date {

@@ -75,6 +75,29 @@ pub enum DecisionRefusal {
     ClassFull,
     /// A rejection needs a reason.
     ReasonMissing,
+    /// Teaching is over (or the class is not found open): nothing is decided any more.
+    ClassNotOpen,
+}
+
+impl DecisionRefusal {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            DecisionRefusal::AlreadyDecided => "roster.error.already_decided",
+            DecisionRefusal::ClassFull => "roster.error.class_full",
+            DecisionRefusal::ReasonMissing => "roster.error.reason_missing",
+            DecisionRefusal::ClassNotOpen => "roster.error.class_not_open",
+        }
+    }
+}
+
+impl Decision {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Decision::Approve => "approved",
+            Decision::Reject { .. } => "rejected",
+            Decision::Waitlist => "waitlisted",
+        }
+    }
 }
 
 /// Checks a decision against the nomination's state and the class's places.
@@ -193,6 +216,16 @@ pub enum WithdrawalRefusal {
     /// Teaching is over: the results decide what happens.
     ClassNotOpen,
     ReasonMissing,
+}
+
+impl WithdrawalRefusal {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            WithdrawalRefusal::NotEnrolled => "roster.error.not_enrolled",
+            WithdrawalRefusal::ClassNotOpen => "roster.error.class_not_open",
+            WithdrawalRefusal::ReasonMissing => "roster.error.reason_missing",
+        }
+    }
 }
 
 pub fn check_withdrawal(class: ClassStatus, status: EnrolmentStatus, reason: &str) -> Result<(), WithdrawalRefusal> {

@@ -254,6 +254,11 @@ pub struct ReadFile {
     pub ignored_columns: Vec<String>,
 }
 
+/// The template's example row: "Nguyễn Văn A", the name Vietnamese forms use for an example. A
+/// row that is still the example is an error, so that it is not imported by mistake.
+pub const EXAMPLE_NAME: &str = "Nguyễn Văn A";
+pub const EXAMPLE_CITIZEN_ID: &str = "066098000001";
+
 const FULL_NAME_MAX: usize = 100;
 const SORT_NAME_MAX: usize = 50;
 const HOMETOWN_MAX: usize = 200;
@@ -371,6 +376,9 @@ fn read_row<'a>(line: usize, cell: &dyn Fn(Column) -> &'a Value, cells: &Cells, 
     }
 
     f.phone = phone_cell(&mut problems, cell(Column::Phone));
+    if f.citizen_id.as_deref() == Some(EXAMPLE_CITIZEN_ID) && names::fold(&f.full_name) == names::fold(EXAMPLE_NAME) {
+        problems.push(Problem::error("import.row.example", Vec::new()));
+    }
 
     f.cell_text = text_of(cell(Column::Cell));
     if f.cell_text.is_empty() {
@@ -864,6 +872,12 @@ mod tests {
         assert_eq!(f.date_of_birth, Some(date!(1998 - 06 - 05)));
         assert_eq!(f.sex, Some(Sex::Female));
         assert!(read.rows[0].problems.is_empty(), "{:?}", read.rows[0].problems);
+    }
+
+    #[test]
+    fn the_templates_example_row_is_not_imported() {
+        let f = file(&format!("{EXAMPLE_NAME},05/06/1998,Nam,Ea Kar,{EXAMPLE_CITIZEN_ID},,Chi bộ thôn 1 — Đảng bộ xã Ea Kar\n"));
+        assert_eq!(f.rows[0].problems.iter().map(|p| p.key).collect::<Vec<_>>(), vec!["import.row.example"]);
     }
 
     #[test]

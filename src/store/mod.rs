@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod audit;
 pub mod classes;
 pub mod enrolments;
+pub mod imports;
 pub mod issuers;
 pub mod login_throttle;
 pub mod orgs;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod enrolment;
 pub mod error;
 pub mod forms;
 pub mod health;
@@ -39,6 +40,7 @@ pub fn router() -> Router {
     audit::routes(&mut r);
     mail::routes(&mut r);
     settings::routes(&mut r);
+    enrolment::routes(&mut r);
     r
 }
 

@@ -63,9 +63,11 @@ fn page_data<V: Serialize>(page: &Page, view: &V) -> anyhow::Result<serde_json::
     Ok(data)
 }
 
-const NAV: [(&str, &str, &[Role]); 8] = [
+const NAV: [(&str, &str, &[Role]); 10] = [
     ("/", "nav.home", &[]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
+    ("/nominations", "nav.nominations", &[Role::Secretary]),
+    ("/nominations/review", "nav.review", &[Role::Admin, Role::Staff]),
     ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
     ("/programs", "nav.programs", &[Role::Admin, Role::Staff, Role::Lecturer]),
     ("/mail", "nav.mail", &[Role::Admin, Role::Staff]),
