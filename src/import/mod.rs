@@ -16,6 +16,18 @@ pub enum Format {
     Csv(Encoding),
 }
 
+impl Format {
+    /// The catalog key of what a file was read as ("Tệp CSV, mã UTF-16 (Unicode Text)").
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Format::Xlsx => "import.format.xlsx",
+            Format::Csv(Encoding::Utf8) => "import.format.csv_utf8",
+            Format::Csv(Encoding::Utf16) => "import.format.csv_utf16",
+            Format::Csv(Encoding::Windows1258) => "import.format.csv_windows1258",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
@@ -63,6 +75,20 @@ pub enum ReadError {
     Empty,
     /// More rows than an import takes at once.
     TooManyRows(usize),
+}
+
+impl ReadError {
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            ReadError::Unreadable => crate::i18n::t(lang, "import.file.unreadable"),
+            ReadError::Empty => crate::i18n::t(lang, "import.file.empty"),
+            ReadError::TooManyRows(max) => crate::i18n::t_with(
+                lang,
+                "import.file.too_many_rows",
+                &[("max", &crate::domain::numbers::format_int(*max as i64))],
+            ),
+        }
+    }
 }
 
 /// At most this many data rows per file.
@@ -137,8 +163,13 @@ fn table(format: Format, mut rows: impl Iterator<Item = (usize, Vec<Value>)>) ->
 
 /// Text from bytes: a BOM decides (UTF-8, UTF-16 LE/BE); otherwise valid UTF-8 is UTF-8 and
 /// anything else is read as Windows-1258 (Vietnamese Windows). Windows-1258 writes tone marks as
-/// combining characters, so the result is normalised to NFC.
+/// combining characters, so the result is normalised to NFC. Bytes that decode to control
+/// characters (a picture, a PDF, an old .xls) are not text.
 pub fn decode(bytes: &[u8]) -> Option<(String, Encoding)> {
+    decode_any(bytes).filter(|(text, _)| !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')))
+}
+
+fn decode_any(bytes: &[u8]) -> Option<(String, Encoding)> {
     use unicode_normalization::UnicodeNormalization;
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
@@ -236,6 +267,9 @@ mod tests {
             assert_eq!(t.rows[0].1[0], Value::Text(format!("Lê Văn An{d} con")), "{name}");
         }
         assert_eq!(read(b"").unwrap_err(), ReadError::Empty);
+        assert_eq!(read(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").unwrap_err(), ReadError::Unreadable, "not text");
+        let two = read("Họ và tên;Ngày sinh\nA;01/01/2000\n".as_bytes()).unwrap();
+        assert_eq!(two.headers, vec!["Họ và tên", "Ngày sinh"], "one delimiter on the first line");
     }
 
     #[test]

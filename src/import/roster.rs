@@ -131,6 +131,16 @@ impl FileProblem {
             _ => Vec::new(),
         }
     }
+
+    /// The sentence a person reads.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        fill(lang, self.key(), &self.args())
+    }
+}
+
+fn fill(lang: crate::i18n::Lang, key: &str, args: &[(&'static str, String)]) -> String {
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    crate::i18n::t_with(lang, key, &args)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +168,11 @@ impl Problem {
     }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The sentence a person reads.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        fill(lang, self.key, &self.args)
     }
 }
 

@@ -9,6 +9,8 @@ mod accounts;
 mod audit;
 mod auth;
 mod browser;
+mod enrolment;
+mod import;
 mod mail;
 mod orgs;
 mod people;

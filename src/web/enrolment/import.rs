@@ -20,7 +20,7 @@ use crate::domain::{dates, names, numbers};
 use crate::export::xlsx::{self, Cell, Sheet};
 use crate::i18n::{self, Lang};
 use crate::import::roster::{Action, Column, EXAMPLE_CITIZEN_ID, EXAMPLE_NAME, FileProblem, Plan, Severity};
-use crate::import::{self, Encoding, Format, ReadError};
+use crate::import::{self, Format};
 use crate::mail::nominations;
 use crate::store::enrolments::Enrolment;
 use crate::store::imports::{self, Committed};
@@ -41,10 +41,15 @@ const EXTENSIONS: [&str; 3] = ["xlsx", "csv", "txt"];
 /// Tokens of uploads waiting for their commit, in the session.
 const SESSION_KEY: &str = "imports";
 
-/// "5" or "2,5" (megabytes).
-fn megabytes(bytes: usize) -> String {
-    let tenths = (bytes as f64 / (1024.0 * 1024.0) * 10.0).round() as i32;
-    if tenths % 10 == 0 { numbers::format_int(i64::from(tenths / 10)) } else { numbers::format_tenths(tenths) }
+/// A size as people read it: "5 MB", "2,5 MB", "512 KB".
+fn size_label(bytes: usize) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    if (bytes as f64) < MB {
+        return format!("{} KB", numbers::format_int((bytes as i64 + 1023) / 1024));
+    }
+    let tenths = (bytes as f64 / MB * 10.0).round() as i32;
+    let n = if tenths % 10 == 0 { numbers::format_int(i64::from(tenths / 10)) } else { numbers::format_tenths(tenths) };
+    format!("{n} MB")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -70,7 +75,7 @@ fn columns() -> Vec<ColumnHelp> {
 
 fn render_form(page: Page, state: &AppState, status: StatusCode, class: ClassInfo, problems: Vec<String>) -> AppResult<HttpResponse> {
     let title = i18n::t_with(page.lang, "import.title_of", &[("class", &class.short_name)]);
-    let view = FormView { class, max_size: megabytes(state.config.import_max_bytes), columns: columns(), problems };
+    let view = FormView { class, max_size: size_label(state.config.import_max_bytes), columns: columns(), problems };
     page.with_title(title).render_status(status, "enrolment/import", &view)
 }
 
@@ -153,34 +158,8 @@ fn too_large(page: Page, state: &AppState, class: ClassInfo, file_name: Option<S
         file_name: Option<String>,
         max_size: String,
     }
-    let view = TooLargeView { class, file_name, max_size: megabytes(state.config.import_max_bytes) };
+    let view = TooLargeView { class, file_name, max_size: size_label(state.config.import_max_bytes) };
     page.titled("import.too_large.title").render_status(StatusCode::PAYLOAD_TOO_LARGE, "enrolment/too_large", &view)
-}
-
-fn read_error(lang: Lang, e: &ReadError) -> String {
-    match e {
-        ReadError::Unreadable => i18n::t(lang, "import.file.unreadable"),
-        ReadError::Empty => i18n::t(lang, "import.file.empty"),
-        ReadError::TooManyRows(max) => {
-            i18n::t_with(lang, "import.file.too_many_rows", &[("max", &numbers::format_int(*max as i64))])
-        }
-    }
-}
-
-fn file_problem(lang: Lang, p: &FileProblem) -> String {
-    let args = p.args();
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    i18n::t_with(lang, p.key(), &args)
-}
-
-fn format_label(lang: Lang, format: Format) -> String {
-    let key = match format {
-        Format::Xlsx => "import.format.xlsx",
-        Format::Csv(Encoding::Utf8) => "import.format.csv_utf8",
-        Format::Csv(Encoding::Utf16) => "import.format.csv_utf16",
-        Format::Csv(Encoding::Windows1258) => "import.format.csv_windows1258",
-    };
-    i18n::t(lang, key)
 }
 
 #[derive(Serialize)]
@@ -272,10 +251,7 @@ fn preview_view(
             problems: row
                 .problems
                 .iter()
-                .map(|p| {
-                    let args: Vec<(&str, &str)> = p.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                    ProblemLine { text: i18n::t_with(lang, p.key, &args), error: p.severity == Severity::Error }
-                })
+                .map(|p| ProblemLine { text: p.message(lang), error: p.severity == Severity::Error })
                 .collect(),
         });
     }
@@ -286,7 +262,7 @@ fn preview_view(
         nothing_to_do: enrolling == 0,
         class,
         file_name,
-        format: format_label(lang, format),
+        format: i18n::t(lang, format.label_key()),
         summary,
         ignored_columns: plan.ignored_columns.join(", "),
         rows,
@@ -325,7 +301,7 @@ pub async fn upload(
     let table = match web::block(move || import::read(&bytes).map(|t| (t, bytes))).await? {
         Ok(read) => read,
         Err(e) => {
-            let problem = read_error(lang, &e);
+            let problem = e.message(lang);
             return render_form(page, &state, StatusCode::UNPROCESSABLE_ENTITY, class, vec![problem]);
         }
     };
@@ -346,7 +322,7 @@ pub async fn upload(
         .await?;
     match planned {
         (Err(problems), _) => {
-            let problems = problems.iter().map(|p| file_problem(lang, p)).collect();
+            let problems = problems.iter().map(|p| p.message(lang)).collect();
             render_form(page, &state, StatusCode::UNPROCESSABLE_ENTITY, class, problems)
         }
         (Ok(plan), labels) => {
@@ -449,7 +425,7 @@ pub async fn commit(
         }
         CommitOutcome::FileChanged(problems) => {
             for p in &problems {
-                page.flash_text("error", file_problem(lang, p));
+                page.flash_text("error", p.message(lang));
             }
             Ok(see_other(&back))
         }
