@@ -233,26 +233,22 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
                 },
             )?;
         }
-        load_nominations(conn, &actor, mail, &hash, unit_ids[SECOND_SECRETARY_CELL])?;
+        load_nominations(conn, &actor)?;
         Ok(())
     })
 }
 
-/// A second chi bộ with a secretary account, so that the nominations come from two cells (Chi bộ
-/// thôn 1 — Đảng bộ xã Ea Kar).
-const SECOND_SECRETARY_CELL: usize = 14;
+/// The chi bộ whose nominations came on paper and were entered by the training office (Chi bộ
+/// thôn 1 — Đảng bộ xã Ea Kar has no secretary account).
+const PAPER_CELL: &str = "Chi bộ thôn 1";
 
-/// Nominations waiting for the school: the demo secretary's and another chi bộ's people sent to
-/// the class taking nominations, two approved, one rejected with a reason, one on the waiting
-/// list, the others waiting. Runs after the classes are made (it looks the class up by its
-/// status); without any class (the class pages' demo absent) it makes one itself.
-fn load_nominations(
-    conn: &mut DbConn,
-    actor: &Actor,
-    mail: &MailContext,
-    hash: &str,
-    second_cell: i64,
-) -> anyhow::Result<()> {
+/// Nominations waiting for the school: the demo secretary's people, and those of a chi bộ without
+/// an account entered by staff, sent to the class taking nominations; two approved, one rejected
+/// with a reason, one on the waiting list, the others waiting. The decisions queue no email (the
+/// demo's outbox holds only the registry's invitations). Runs after the classes are made (it
+/// looks the class up by its status); without any class (the class pages' demo absent) it makes
+/// one itself.
+fn load_nominations(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
     use crate::domain::class::ClassStatus;
     use crate::domain::enrolment::{AWARENESS_PROGRAM, Decision};
     use crate::store::classes::{self, ClassFilter};
@@ -271,19 +267,6 @@ fn load_nominations(
     }
     let Some(class) = open.into_iter().next() else { return Ok(()) };
 
-    users::create(
-        conn,
-        actor,
-        &NewUser {
-            email: "bithu.thon1@boiduong.test".into(),
-            display_name: "Y Bhim Niê".into(),
-            password_hash: Some(hash.to_owned()),
-            roles: vec![Role::Secretary],
-            secretary_units: vec![second_cell],
-            person_id: None,
-            one_time_password_until: None,
-        },
-    )?;
     let staff = users::find_by_email(conn, "giaovu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no staff account"))?;
     let staff = Actor { user_id: Some(staff.id), label: staff.email };
     let now = crate::domain::dates::now();
@@ -294,19 +277,28 @@ fn load_nominations(
     })
     .expect("a known status");
 
+    let secretary = users::find_by_email(conn, "bithu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no secretary"))?;
+    let secretary = users::account(conn, secretary.id)?;
+    let paper_cell = orgs::all(conn)?
+        .into_iter()
+        .find(|u| u.name == PAPER_CELL)
+        .ok_or_else(|| anyhow::anyhow!("no {PAPER_CELL}"))?;
     let mut sent = Vec::new();
-    for (email, count) in [("bithu@boiduong.test", 6), ("bithu.thon1@boiduong.test", 3)] {
-        let account = users::find_by_email(conn, email)?.ok_or_else(|| anyhow::anyhow!("no account {email}"))?;
-        let account = users::account(conn, account.id)?;
-        let scope = orgs::scope_for(conn, &account)?;
+    for (by, scope, count) in [
+        (
+            Actor { user_id: Some(secretary.user.id), label: secretary.user.email.clone() },
+            orgs::scope_for(conn, &secretary)?,
+            6,
+        ),
+        (staff.clone(), crate::store::Scope::Units(vec![paper_cell.id]), 3),
+    ] {
         let people: Vec<i64> = enrolments::to_train(conn, &scope)?
             .into_iter()
             .filter(|p| crate::domain::person::Status::parse(&p.status) == Some(wanted))
             .take(count)
             .map(|p| p.id)
             .collect();
-        let secretary = Actor { user_id: Some(account.user.id), label: account.user.email.clone() };
-        match enrolments::nominate(conn, &secretary, &scope, class.id, &people, now)? {
+        match enrolments::nominate(conn, &by, &scope, class.id, &people, now)? {
             Ok(ids) => sent.extend(ids),
             Err(refused) => anyhow::bail!("demo nominations refused: {refused:?}"),
         }
@@ -323,12 +315,8 @@ fn load_nominations(
         (sent[2], Decision::Waitlist),
     ];
     for (id, decision) in chosen {
-        if let Ok(decided) = enrolments::decide(conn, &staff, class.id, id, &decision, today, now)? {
-            if decision == Decision::Approve {
-                let person = people::find(conn, &crate::store::Scope::All, decided.after.person_id)?;
-                invitations::invite_learner(conn, mail, &staff, &person)?;
-            }
-            crate::mail::nominations::decision(conn, mail, &decided)?;
+        if let Err(refused) = enrolments::decide(conn, &staff, class.id, id, &decision, today, now)? {
+            anyhow::bail!("demo decision refused: {refused:?}");
         }
     }
     Ok(())
@@ -402,9 +390,11 @@ fn stand_in_class(conn: &mut DbConn, actor: &Actor, today: Date) -> anyhow::Resu
             signer_name: "Trần Văn Thành".into(),
         },
     )?;
+    // The sessions carry the lessons' titles but not the lessons themselves, so that the programs
+    // stay editable in the demo (a lesson with sessions cannot be removed).
     let items: Vec<PlanItem> = programs::lessons_of(conn, program.id)?
         .into_iter()
-        .map(|l| PlanItem { lesson_id: Some(l.id), title: l.title, periods: l.periods })
+        .map(|l| PlanItem { lesson_id: None, title: l.title, periods: l.periods })
         .collect();
     let plan: Vec<sessions::SessionInput> = schedule::plan(&items, first, last, &[], &schedule::DEFAULT_SLOTS)
         .map_err(|e| anyhow::anyhow!("demo plan: {e:?}"))?
