@@ -40,25 +40,8 @@ fn csv_text(headers: &[&str], rows: &[[String; 8]], delimiter: u8) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// Text as Windows-1258 writes it: the letters ă â ê ô ơ ư đ whole, the tone mark after them as
-/// a combining character ("ệ" is "ê" and a combining dot below).
 fn windows_1258(text: &str) -> Vec<u8> {
-    use unicode_normalization::UnicodeNormalization;
-    let mut form = String::new();
-    for ch in text.chars() {
-        let (mut letter, mut tone) = (String::new(), String::new());
-        for c in std::iter::once(ch).nfd() {
-            match c {
-                '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}' => tone.push(c),
-                _ => letter.push(c),
-            }
-        }
-        form.extend(letter.nfc());
-        form.push_str(&tone);
-    }
-    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1258.encode(&form);
-    assert!(!unmappable, "every letter has a Windows-1258 form");
-    bytes.into_owned()
+    boiduong::import::encode_windows_1258(text).expect("every letter has a Windows-1258 form")
 }
 
 fn xlsx(rows: &[[String; 8]], dates_as_numbers: bool) -> Vec<u8> {
@@ -438,4 +421,21 @@ async fn the_command_line_previews_then_commits_a_roster() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Không đọc được tệp khong-co.csv"));
+}
+
+#[tokio::test]
+async fn the_sample_roster_files_show_one_wrong_citizen_id_and_one_person_twice() {
+    let app = spawn_app().await;
+    let class = class_with_status(&app, "NTVD", 60, "nominating");
+    let staff = app.login(STAFF).await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for path in [boiduong::demo::SAMPLE_ROSTER_XLSX, boiduong::demo::SAMPLE_ROSTER_CSV] {
+        let (status, body) = upload(&staff, class, path, std::fs::read(root.join(path)).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let text = main_text(&body);
+        assert!(text.contains("Số dòng 24") && text.contains("Dòng có lỗi 2"), "{path}: {text}");
+        assert!(text.contains("Số CCCD “05409650002” không hợp lệ") && text.contains("Trùng với dòng 4"), "{text}");
+        assert!(text.contains("Xác nhận nhập 22 học viên") && text.contains("Ngọc Byă"), "{text}");
+    }
+    assert!(app.anonymous().get("/assets/demo/danh-sach-hoc-vien-mau.csv").await.status() == StatusCode::NOT_FOUND);
 }
