@@ -282,8 +282,8 @@ fn import_roster(config: &Config, file: &std::path::Path, class_id: i64, commit:
     }
     let pool = db::connect(&config.database_url, 1)?;
     let mut conn = pool.get()?;
-    let class = crate::store::classes::find(&mut conn, class_id)
-        .map_err(|_| anyhow::anyhow!("Không có lớp số {class_id}."))?;
+    let class =
+        crate::store::classes::find(&mut conn, class_id).map_err(|_| anyhow::anyhow!("Không có lớp số {class_id}."))?;
     let program = crate::store::programs::find(&mut conn, class.program_id)?;
     println!("Lớp: {}", crate::domain::class::full_name(&program.name, class.ordinal, class.year));
 
@@ -293,7 +293,8 @@ fn import_roster(config: &Config, file: &std::path::Path, class_id: i64, commit:
             .progress_chars("=> "),
     );
     bar.set_message("Đọc tệp");
-    let table = crate::import::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.message(Lang::Vi)))?;
+    let table =
+        crate::import::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.message(Lang::Vi)))?;
     println!("Tệp: {} — {}", file.display(), t(Lang::Vi, table.format.label_key()));
     bar.inc(1);
     bar.set_message("Kiểm tra từng dòng");
@@ -314,7 +315,9 @@ fn import_roster(config: &Config, file: &std::path::Path, class_id: i64, commit:
         let mail = crate::mail::invitations::MailContext::for_config(config);
         let actor = Actor::system("nhập từ tệp (dòng lệnh)");
         let mut invited = 0;
-        let mut after = |c: &mut db::DbConn, person: &crate::store::people::Person, nomination: Option<&crate::store::enrolments::Enrolment>| {
+        let mut after = |c: &mut db::DbConn,
+                         person: &crate::store::people::Person,
+                         nomination: Option<&crate::store::enrolments::Enrolment>| {
             invited += usize::from(crate::mail::nominations::learner_enrolled(c, &mail, &actor, person, nomination)?);
             bar.inc(1);
             Ok(())

@@ -256,7 +256,8 @@ fn load_nominations(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
 
     let today = crate::domain::dates::today();
     let nominating = |conn: &mut DbConn| -> anyhow::Result<Vec<crate::store::classes::ClassRow>> {
-        let mut open = classes::list(conn, &ClassFilter { status: Some(ClassStatus::Nominating), ..Default::default() })?;
+        let mut open =
+            classes::list(conn, &ClassFilter { status: Some(ClassStatus::Nominating), ..Default::default() })?;
         open.sort_by_key(|c| (c.program_code != AWARENESS_PROGRAM, c.first_day));
         Ok(open)
     };
@@ -267,7 +268,8 @@ fn load_nominations(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
     }
     let Some(class) = open.into_iter().next() else { return Ok(()) };
 
-    let staff = users::find_by_email(conn, "giaovu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no staff account"))?;
+    let staff =
+        users::find_by_email(conn, "giaovu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no staff account"))?;
     let staff = Actor { user_id: Some(staff.id), label: staff.email };
     let now = crate::domain::dates::now();
     let program = crate::store::programs::find(conn, class.program_id)?;
@@ -277,7 +279,8 @@ fn load_nominations(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
     })
     .expect("a known status");
 
-    let secretary = users::find_by_email(conn, "bithu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no secretary"))?;
+    let secretary =
+        users::find_by_email(conn, "bithu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no secretary"))?;
     let secretary = users::account(conn, secretary.id)?;
     let paper_cell = orgs::all(conn)?
         .into_iter()
@@ -504,28 +507,132 @@ pub fn sample_roster() -> (Vec<&'static str>, Vec<Vec<String>>) {
     use crate::import::roster::Column;
     // (name, sex, date of birth, hometown, chi bộ, email, phone)
     const PEOPLE: [(&str, Sex, &str, &str, &str, &str, &str); 22] = [
-        ("Nguyễn Thị Thanh Tâm", Sex::Female, "14/02/1999", "Buôn Ma Thuột, Đắk Lắk", "Chi bộ Trường THPT Chu Văn An", "tam.nguyen@example.vn", "0905 214 587"),
-        ("Trần Minh Khôi", Sex::Male, "03/11/1997", "Tuy Hòa, Đắk Lắk", "Chi bộ Tổ dân phố 3", "khoi.tran@example.vn", ""),
-        ("Lê Thị Hồng Nhung", Sex::Female, "22/07/2000", "Ea Kar, Đắk Lắk", "Chi bộ thôn 1 — Đảng bộ xã Ea Kar", "", "0978 331 204"),
+        (
+            "Nguyễn Thị Thanh Tâm",
+            Sex::Female,
+            "14/02/1999",
+            "Buôn Ma Thuột, Đắk Lắk",
+            "Chi bộ Trường THPT Chu Văn An",
+            "tam.nguyen@example.vn",
+            "0905 214 587",
+        ),
+        (
+            "Trần Minh Khôi",
+            Sex::Male,
+            "03/11/1997",
+            "Tuy Hòa, Đắk Lắk",
+            "Chi bộ Tổ dân phố 3",
+            "khoi.tran@example.vn",
+            "",
+        ),
+        (
+            "Lê Thị Hồng Nhung",
+            Sex::Female,
+            "22/07/2000",
+            "Ea Kar, Đắk Lắk",
+            "Chi bộ thôn 1 — Đảng bộ xã Ea Kar",
+            "",
+            "0978 331 204",
+        ),
         ("H'Liên Niê", Sex::Female, "09/05/1998", "Krông Pắc, Đắk Lắk", "Chi bộ thôn 1 — Đảng bộ xã Ea Kar", "", ""),
-        ("Y Thái Mlô", Sex::Male, "18/12/1996", "Cư M'gar, Đắk Lắk", "Chi bộ Trường THCS Ea Kar", "thai.mlo@example.vn", ""),
-        ("Phạm Quốc Bảo", Sex::Male, "27/01/1995", "Quảng Ngãi", "Chi bộ Công an phường Buôn Ma Thuột", "bao.pham@example.vn", "0912 007 415"),
+        (
+            "Y Thái Mlô",
+            Sex::Male,
+            "18/12/1996",
+            "Cư M'gar, Đắk Lắk",
+            "Chi bộ Trường THCS Ea Kar",
+            "thai.mlo@example.vn",
+            "",
+        ),
+        (
+            "Phạm Quốc Bảo",
+            Sex::Male,
+            "27/01/1995",
+            "Quảng Ngãi",
+            "Chi bộ Công an phường Buôn Ma Thuột",
+            "bao.pham@example.vn",
+            "0912 007 415",
+        ),
         ("Võ Thị Kim Yến", Sex::Female, "05/09/2001", "Sông Cầu, Đắk Lắk", "Chi bộ Sở Y tế", "yen.vo@example.vn", ""),
         ("Hoàng Văn Thịnh", Sex::Male, "30/04/1994", "Nghệ An", "Chi bộ Tổ dân phố 7", "", "0935 660 118"),
-        ("Đỗ Thị Mai Phương", Sex::Female, "12/08/1999", "Thái Bình", "Chi bộ Trường THPT Chu Văn An", "phuong.do@example.vn", ""),
+        (
+            "Đỗ Thị Mai Phương",
+            Sex::Female,
+            "12/08/1999",
+            "Thái Bình",
+            "Chi bộ Trường THPT Chu Văn An",
+            "phuong.do@example.vn",
+            "",
+        ),
         ("Bùi Đức Trọng", Sex::Male, "16/06/1998", "Hà Tĩnh", "Chi bộ Tổ dân phố 3", "trong.bui@example.vn", ""),
         ("Huỳnh Thị Ngọc Hân", Sex::Female, "02/03/2002", "Bình Định", "Chi bộ Sở Y tế", "", "0387 120 954"),
-        ("Ngô Văn Lực", Sex::Male, "21/10/1993", "Thanh Hóa", "Chi bộ Công an phường Buôn Ma Thuột", "luc.ngo@example.vn", ""),
-        ("Đặng Thị Thu Thủy", Sex::Female, "11/11/1997", "Tuy Hòa, Đắk Lắk", "Chi bộ Tổ dân phố 7", "thuy.dang@example.vn", ""),
+        (
+            "Ngô Văn Lực",
+            Sex::Male,
+            "21/10/1993",
+            "Thanh Hóa",
+            "Chi bộ Công an phường Buôn Ma Thuột",
+            "luc.ngo@example.vn",
+            "",
+        ),
+        (
+            "Đặng Thị Thu Thủy",
+            Sex::Female,
+            "11/11/1997",
+            "Tuy Hòa, Đắk Lắk",
+            "Chi bộ Tổ dân phố 7",
+            "thuy.dang@example.vn",
+            "",
+        ),
         ("Y Khang Êban", Sex::Male, "08/02/2000", "Buôn Đôn, Đắk Lắk", "Chi bộ thôn 1 — Đảng bộ xã Ea Kar", "", ""),
-        ("Phan Thị Diễm", Sex::Female, "19/04/1996", "Ea Kar, Đắk Lắk", "Chi bộ Trường THCS Ea Kar", "diem.phan@example.vn", "0905 448 310"),
-        ("Trương Công Danh", Sex::Male, "25/12/1995", "Krông Pắc, Đắk Lắk", "Chi bộ Trường THPT Chu Văn An", "danh.truong@example.vn", ""),
-        ("Lý Thị Bích Ngọc", Sex::Female, "07/07/1998", "Buôn Ma Thuột, Đắk Lắk", "Chi bộ Sở Y tế", "ngoc.ly@example.vn", ""),
+        (
+            "Phan Thị Diễm",
+            Sex::Female,
+            "19/04/1996",
+            "Ea Kar, Đắk Lắk",
+            "Chi bộ Trường THCS Ea Kar",
+            "diem.phan@example.vn",
+            "0905 448 310",
+        ),
+        (
+            "Trương Công Danh",
+            Sex::Male,
+            "25/12/1995",
+            "Krông Pắc, Đắk Lắk",
+            "Chi bộ Trường THPT Chu Văn An",
+            "danh.truong@example.vn",
+            "",
+        ),
+        (
+            "Lý Thị Bích Ngọc",
+            Sex::Female,
+            "07/07/1998",
+            "Buôn Ma Thuột, Đắk Lắk",
+            "Chi bộ Sở Y tế",
+            "ngoc.ly@example.vn",
+            "",
+        ),
         ("Nguyễn Hoàng Long", Sex::Male, "13/09/1999", "Tuy Hòa, Đắk Lắk", "Chi bộ Tổ dân phố 3", "", "0968 552 071"),
-        ("Mai Thị Hạnh", Sex::Female, "29/01/1997", "Nghệ An", "Chi bộ Công an phường Buôn Ma Thuột", "hanh.mai@example.vn", ""),
+        (
+            "Mai Thị Hạnh",
+            Sex::Female,
+            "29/01/1997",
+            "Nghệ An",
+            "Chi bộ Công an phường Buôn Ma Thuột",
+            "hanh.mai@example.vn",
+            "",
+        ),
         ("H'Ngọc Byă", Sex::Female, "15/05/2001", "Buôn Ma Thuột, Đắk Lắk", "Chi bộ Trường THCS Ea Kar", "", ""),
         ("Lê Quang Vinh", Sex::Male, "04/04/1994", "Quảng Ngãi", "Chi bộ Tổ dân phố 7", "vinh.le@example.vn", ""),
-        ("Tạ Thị Ánh Tuyết", Sex::Female, "26/08/2000", "Hà Tĩnh", "Chi bộ Trường THPT Chu Văn An", "tuyet.ta@example.vn", "0914 306 829"),
+        (
+            "Tạ Thị Ánh Tuyết",
+            Sex::Female,
+            "26/08/2000",
+            "Hà Tĩnh",
+            "Chi bộ Trường THPT Chu Văn An",
+            "tuyet.ta@example.vn",
+            "0914 306 829",
+        ),
     ];
     let headers = [
         Column::FullName,
@@ -546,7 +653,8 @@ pub fn sample_roster() -> (Vec<&'static str>, Vec<Vec<String>>) {
         .map(|(i, (name, sex, born, hometown, cell, email, phone))| {
             let year: i32 = born[6..].parse().expect("a year");
             let century_sex = (year / 100 - 19) * 2 + i32::from(*sex == Sex::Female);
-            let province = if hometown.contains("Tuy Hòa") || hometown.contains("Sông Cầu") { "054" } else { "066" };
+            let province =
+                if hometown.contains("Tuy Hòa") || hometown.contains("Sông Cầu") { "054" } else { "066" };
             let citizen_id = format!("{province}{century_sex}{:02}{:06}", year % 100, 500_001 + i);
             vec![
                 (*name).into(),
@@ -563,9 +671,19 @@ pub fn sample_roster() -> (Vec<&'static str>, Vec<Vec<String>>) {
         .collect();
     // A citizen ID one digit short, as typed in a hurry.
     rows.push(
-        ["Châu Văn Tài", "10/10/1996", "Nam", "Sông Cầu, Đắk Lắk", "05409650002", "", "", "Chi bộ Tổ dân phố 3", "Quần chúng ưu tú"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "Châu Văn Tài",
+            "10/10/1996",
+            "Nam",
+            "Sông Cầu, Đắk Lắk",
+            "05409650002",
+            "",
+            "",
+            "Chi bộ Tổ dân phố 3",
+            "Quần chúng ưu tú",
+        ]
+        .map(String::from)
+        .to_vec(),
     );
     // The same person as the third row, listed twice.
     let again = rows[2].clone();
@@ -649,12 +767,14 @@ mod tests {
             let text = String::from_utf8(text).unwrap();
             std::fs::write(root.join(SAMPLE_ROSTER_CSV), crate::import::encode_windows_1258(&text).unwrap()).unwrap();
         }
-        for (path, format) in [(SAMPLE_ROSTER_XLSX, Format::Xlsx), (SAMPLE_ROSTER_CSV, Format::Csv(Encoding::Windows1258))]
+        for (path, format) in
+            [(SAMPLE_ROSTER_XLSX, Format::Xlsx), (SAMPLE_ROSTER_CSV, Format::Csv(Encoding::Windows1258))]
         {
             let table = read(&std::fs::read(root.join(path)).unwrap()).unwrap();
             assert_eq!(table.format, format, "{path}");
             assert_eq!(table.headers, headers, "{path}");
-            let read_rows: Vec<Vec<String>> = table.rows.iter().map(|(_, cells)| cells.iter().map(|c| c.text()).collect()).collect();
+            let read_rows: Vec<Vec<String>> =
+                table.rows.iter().map(|(_, cells)| cells.iter().map(|c| c.text()).collect()).collect();
             assert_eq!(read_rows, rows, "{path}");
         }
         let table = read(&std::fs::read(root.join(SAMPLE_ROSTER_XLSX)).unwrap()).unwrap();

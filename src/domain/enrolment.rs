@@ -289,14 +289,8 @@ mod tests {
         };
         assert_eq!(refused(Draft, "NTVD", Status::Candidate, false, None, false), NominationRefusal::ClassNotOpen);
         assert_eq!(refused(Running, "NTVD", Status::Candidate, false, None, false), NominationRefusal::ClassNotOpen);
-        assert_eq!(
-            refused(Nominating, "DVM", Status::Candidate, false, None, false),
-            NominationRefusal::WrongProgram
-        );
-        assert_eq!(
-            refused(Nominating, "DVM", Status::Official, false, None, false),
-            NominationRefusal::WrongProgram
-        );
+        assert_eq!(refused(Nominating, "DVM", Status::Candidate, false, None, false), NominationRefusal::WrongProgram);
+        assert_eq!(refused(Nominating, "DVM", Status::Official, false, None, false), NominationRefusal::WrongProgram);
         assert_eq!(refused(Nominating, "NTVD", Status::Candidate, true, None, false), NominationRefusal::Completed);
         for status in [Nominated, Waitlisted, Enrolled] {
             assert_eq!(
@@ -326,10 +320,7 @@ mod tests {
         use ClassStatus::*;
         assert_eq!(check_withdrawal(Running, EnrolmentStatus::Enrolled, "Ốm dài ngày"), Ok(()));
         assert_eq!(check_withdrawal(Running, EnrolmentStatus::Enrolled, " "), Err(WithdrawalRefusal::ReasonMissing));
-        assert_eq!(
-            check_withdrawal(Running, EnrolmentStatus::Nominated, "x"),
-            Err(WithdrawalRefusal::NotEnrolled)
-        );
+        assert_eq!(check_withdrawal(Running, EnrolmentStatus::Nominated, "x"), Err(WithdrawalRefusal::NotEnrolled));
         assert_eq!(check_withdrawal(Assessing, EnrolmentStatus::Enrolled, "x"), Err(WithdrawalRefusal::ClassNotOpen));
         assert!(decisions_open(Draft) && decisions_open(Nominating) && decisions_open(Running));
         assert!(!decisions_open(Assessing) && !decisions_open(Closed));

@@ -441,7 +441,10 @@ fn date_cell(problems: &mut Vec<Problem>, column: Column, value: &Value) -> Opti
             let day = text.split_whitespace().next().unwrap_or(text);
             dates::parse(day).or_else(|| {
                 // A date serial that reached a CSV file as digits.
-                text.parse::<u32>().ok().filter(|n| (1..=80_000).contains(n)).and_then(|n| super::excel_date(f64::from(n)))
+                text.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=80_000).contains(n))
+                    .and_then(|n| super::excel_date(f64::from(n)))
             })
         }
     };
@@ -608,9 +611,14 @@ pub enum Action {
     /// A person new to the registry, enrolled.
     Create,
     /// A person of the registry, enrolled.
-    Enrol { person_id: i64 },
+    Enrol {
+        person_id: i64,
+    },
     /// A person nominated or waitlisted for the class, whose nomination is approved.
-    Approve { person_id: i64, enrolment_id: i64 },
+    Approve {
+        person_id: i64,
+        enrolment_id: i64,
+    },
     Skip(Skip),
 }
 
@@ -779,7 +787,8 @@ pub fn plan(file: ReadFile, known: &Known, target: &Target) -> Plan {
                     let same = known.by_name_and_birth(&f.full_name, born);
                     if !same.is_empty() {
                         let names: Vec<&str> = same.iter().map(|p| p.full_name.as_str()).collect();
-                        problems.push(Problem::warning("import.row.same_name_birth", vec![("names", names.join(", "))]));
+                        problems
+                            .push(Problem::warning("import.row.same_name_birth", vec![("names", names.join(", "))]));
                     }
                 }
             }
@@ -850,9 +859,17 @@ mod tests {
 
     fn cells() -> Cells {
         Cells::new(vec![
-            CellRef { id: 8, name: "Chi bộ Trường THPT Chu Văn An".into(), label: "Chi bộ Trường THPT Chu Văn An — Đảng bộ Sở Giáo dục và Đào tạo".into() },
-            CellRef { id: 14, name: "Chi bộ thôn 1".into(), label: "Chi bộ thôn 1 — Đảng bộ xã Ea Kar".into() },
-            CellRef { id: 20, name: "Chi bộ thôn 1".into(), label: "Chi bộ thôn 1 — Đảng bộ xã Cư M'gar".into() },
+            CellRef {
+                id: 8,
+                name: "Chi bộ Trường THPT Chu Văn An".into(),
+                label: "Chi bộ Trường THPT Chu Văn An — Đảng bộ Sở Giáo dục và Đào tạo".into(),
+            },
+            CellRef {
+                id: 14, name: "Chi bộ thôn 1".into(), label: "Chi bộ thôn 1 — Đảng bộ xã Ea Kar".into()
+            },
+            CellRef {
+                id: 20, name: "Chi bộ thôn 1".into(), label: "Chi bộ thôn 1 — Đảng bộ xã Cư M'gar".into()
+            },
         ])
     }
 
@@ -891,7 +908,9 @@ mod tests {
 
     #[test]
     fn the_templates_example_row_is_not_imported() {
-        let f = file(&format!("{EXAMPLE_NAME},05/06/1998,Nam,Ea Kar,{EXAMPLE_CITIZEN_ID},,Chi bộ thôn 1 — Đảng bộ xã Ea Kar\n"));
+        let f = file(&format!(
+            "{EXAMPLE_NAME},05/06/1998,Nam,Ea Kar,{EXAMPLE_CITIZEN_ID},,Chi bộ thôn 1 — Đảng bộ xã Ea Kar\n"
+        ));
         assert_eq!(f.rows[0].problems.iter().map(|p| p.key).collect::<Vec<_>>(), vec!["import.row.example"]);
     }
 

@@ -237,7 +237,8 @@ pub fn completed(conn: &mut DbConn, program_id: i64, among: &[i64]) -> StoreResu
             last.insert(enrolment, Outcome::from_row(&outcome, score));
         }
         for (enrolment, outcome) in last {
-            let passed = matches!(outcome, Some(Outcome::Scored(t)) if rules.band(t) != crate::domain::program::Band::Fail);
+            let passed =
+                matches!(outcome, Some(Outcome::Scored(t)) if rules.band(t) != crate::domain::program::Band::Fail);
             if passed {
                 done.insert(person_of[&enrolment]);
             }
@@ -285,9 +286,17 @@ pub fn of_people(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<Vec<Class
                 classes::first_day,
             ))
             .load(conn)?;
-        out.extend(rows.into_iter().map(|(enrolment, program_id, program_code, class_status, ordinal, year, first_day)| {
-            ClassEnrolment { enrolment, program_id, program_code, class_status, ordinal, year, first_day }
-        }));
+        out.extend(rows.into_iter().map(
+            |(enrolment, program_id, program_code, class_status, ordinal, year, first_day)| ClassEnrolment {
+                enrolment,
+                program_id,
+                program_code,
+                class_status,
+                ordinal,
+                year,
+                first_day,
+            },
+        ));
     }
     out.sort_by(|a, b| b.first_day.cmp(&a.first_day).then(b.enrolment.id.cmp(&a.enrolment.id)));
     Ok(out)
@@ -390,7 +399,8 @@ pub fn nominate(
 /// Takes the class's row lock for the rest of the transaction, so that two decisions or imports
 /// at once count the places one after the other (PostgreSQL; SQLite's writers queue anyway).
 pub fn lock_class(conn: &mut DbConn, class_id: i64) -> StoreResult<()> {
-    let locked = diesel::update(classes::table.find(class_id)).set(classes::version.eq(classes::version)).execute(conn)?;
+    let locked =
+        diesel::update(classes::table.find(class_id)).set(classes::version.eq(classes::version)).execute(conn)?;
     if locked == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 

@@ -17,7 +17,7 @@ use crate::domain::enrolment::{self as rules, EnrolmentStatus};
 use crate::domain::org::OrgKind;
 use crate::domain::person::Status;
 use crate::import::Table;
-use crate::import::roster::{self, Action, Cells, CellRef, FileProblem, Known, KnownPerson, Plan, ReadFile, Target};
+use crate::import::roster::{self, Action, CellRef, Cells, FileProblem, Known, KnownPerson, Plan, ReadFile, Target};
 
 /// How long an uploaded file waits for its commit.
 pub const UPLOAD_LIFETIME: Duration = Duration::hours(24);
@@ -160,8 +160,10 @@ pub fn known(conn: &mut DbConn, class_id: i64, file: &ReadFile) -> StoreResult<K
         .into_iter()
         .collect();
     for chunk in births.chunks(CHUNK) {
-        let rows: Vec<KnownRow> =
-            people_table::table.filter(people_table::date_of_birth.eq_any(chunk)).select(known_columns!()).load(conn)?;
+        let rows: Vec<KnownRow> = people_table::table
+            .filter(people_table::date_of_birth.eq_any(chunk))
+            .select(known_columns!())
+            .load(conn)?;
         known.add(known_people(rows));
     }
     let in_class: Vec<(i64, i64, String)> = enrolments_table::table
@@ -373,7 +375,13 @@ fn insert_enrolled(
     Ok(())
 }
 
-fn set_enrolled(conn: &mut DbConn, actor: &Actor, e: &Enrolment, today: Date, now: PrimitiveDateTime) -> StoreResult<()> {
+fn set_enrolled(
+    conn: &mut DbConn,
+    actor: &Actor,
+    e: &Enrolment,
+    today: Date,
+    now: PrimitiveDateTime,
+) -> StoreResult<()> {
     diesel::update(enrolments_table::table.find(e.id))
         .set((
             enrolments_table::status.eq(EnrolmentStatus::Enrolled.code()),

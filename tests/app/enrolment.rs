@@ -30,7 +30,12 @@ pub fn class_with_status(app: &TestApp, program: &str, capacity: i32, status: &s
     let venue = venues::create_venue(
         &mut c,
         &actor,
-        &VenueInput { name: format!("Cơ sở kiểm thử {n}"), address: "Tuy Hòa".into(), place: "Tuy Hòa".into(), active: true },
+        &VenueInput {
+            name: format!("Cơ sở kiểm thử {n}"),
+            address: "Tuy Hòa".into(),
+            place: "Tuy Hòa".into(),
+            active: true,
+        },
     )
     .unwrap();
     let issuer = issuers::create(
@@ -138,7 +143,10 @@ async fn nominate(browser: &Browser, class: i64, people: &[i64]) -> reqwest::Res
 
 async fn decide(browser: &Browser, class: i64, enrolment: i64, decision: &str, reason: &str) -> reqwest::Response {
     browser
-        .post(&format!("/classes/{class}/enrolments/{enrolment}/decision"), &[("decision", decision), ("reason", reason)])
+        .post(
+            &format!("/classes/{class}/enrolments/{enrolment}/decision"),
+            &[("decision", decision), ("reason", reason)],
+        )
         .await
 }
 
@@ -146,8 +154,7 @@ async fn decide(browser: &Browser, class: i64, enrolment: i64, decision: &str, r
 async fn a_nomination_is_decided_and_the_secretary_hears_of_each_decision() {
     let app = spawn_app().await;
     let class = class_with_status(&app, "NTVD", 2, "nominating");
-    let [a, b, c]: [people::Person; 3] =
-        fresh_candidates(&app, "Chi bộ Trường THPT Chu Văn An", 3).try_into().unwrap();
+    let [a, b, c]: [people::Person; 3] = fresh_candidates(&app, "Chi bộ Trường THPT Chu Văn An", 3).try_into().unwrap();
     let secretary = app.login(SECRETARY).await;
 
     let (status, page) = secretary.page("/nominations").await;
@@ -179,7 +186,8 @@ async fn a_nomination_is_decided_and_the_secretary_hears_of_each_decision() {
     assert!(text.contains("Nguyễn Văn Bình"), "who nominated is shown: {text}");
 
     // A rejection needs its reason; the page says so at the row and keeps nothing.
-    let (ea, eb, ec) = (enrolment_id(&app, class, a.id), enrolment_id(&app, class, b.id), enrolment_id(&app, class, c.id));
+    let (ea, eb, ec) =
+        (enrolment_id(&app, class, a.id), enrolment_id(&app, class, b.id), enrolment_id(&app, class, c.id));
     let res = decide(&staff, class, ec, "reject", "  ").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = res.text().await.unwrap();
@@ -215,7 +223,11 @@ async fn a_nomination_is_decided_and_the_secretary_hears_of_each_decision() {
     assert_redirect(&res, &format!("/classes/{class}/roster"));
     let keys: i64 = {
         use boiduong::db::schema::outbox::dsl::*;
-        outbox.filter(message_key.like(format!("nomination-decision:{ec}:%"))).count().get_result(&mut app.conn()).unwrap()
+        outbox
+            .filter(message_key.like(format!("nomination-decision:{ec}:%")))
+            .count()
+            .get_result(&mut app.conn())
+            .unwrap()
     };
     assert_eq!(keys, 1, "one message per decision");
 

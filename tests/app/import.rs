@@ -14,14 +14,42 @@ use time::macros::date;
 use crate::enrolment::class_with_status;
 use crate::helpers::*;
 
-const HEADERS: [&str; 8] = ["Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Email", "Điện thoại", "Chi bộ"];
+const HEADERS: [&str; 8] =
+    ["Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Email", "Điện thoại", "Chi bộ"];
 
 /// Three new people of demo cells.
 fn three() -> Vec<[String; 8]> {
     [
-        ["Trần Thị Ngọc Ánh", "05/06/1998", "Nữ", "Tuy Hòa, Đắk Lắk", "054198700001", "anh.tran@example.vn", "0905 111 222", "Chi bộ Tổ dân phố 3"],
-        ["Y Ngông Niê Kdăm", "17/03/2001", "Nam", "Krông Pắc, Đắk Lắk", "066201700002", "", "", "Chi bộ thôn 1 — Đảng bộ xã Ea Kar"],
-        ["Đặng Quốc Việt", "01/12/1995", "Nam", "Hà Tĩnh", "040095700003", "viet.dang@example.vn", "", "chi bo so y te"],
+        [
+            "Trần Thị Ngọc Ánh",
+            "05/06/1998",
+            "Nữ",
+            "Tuy Hòa, Đắk Lắk",
+            "054198700001",
+            "anh.tran@example.vn",
+            "0905 111 222",
+            "Chi bộ Tổ dân phố 3",
+        ],
+        [
+            "Y Ngông Niê Kdăm",
+            "17/03/2001",
+            "Nam",
+            "Krông Pắc, Đắk Lắk",
+            "066201700002",
+            "",
+            "",
+            "Chi bộ thôn 1 — Đảng bộ xã Ea Kar",
+        ],
+        [
+            "Đặng Quốc Việt",
+            "01/12/1995",
+            "Nam",
+            "Hà Tĩnh",
+            "040095700003",
+            "viet.dang@example.vn",
+            "",
+            "chi bo so y te",
+        ],
     ]
     .into_iter()
     .map(|r| r.map(String::from))
@@ -31,7 +59,8 @@ fn three() -> Vec<[String; 8]> {
 fn csv_text(headers: &[&str], rows: &[[String; 8]], delimiter: u8) -> String {
     let mut out = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new().delimiter(delimiter).terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        let mut w =
+            csv::WriterBuilder::new().delimiter(delimiter).terminator(csv::Terminator::CRLF).from_writer(&mut out);
         w.write_record(headers).unwrap();
         for row in rows {
             w.write_record(row).unwrap();
@@ -72,7 +101,8 @@ pub async fn upload(browser: &Browser, class: i64, name: &str, bytes: Vec<u8>) -
     let form = reqwest::multipart::Form::new()
         .text("csrf_token", token)
         .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
-    let res = browser.client.post(browser.url(&format!("/classes/{class}/import"))).multipart(form).send().await.unwrap();
+    let res =
+        browser.client.post(browser.url(&format!("/classes/{class}/import"))).multipart(form).send().await.unwrap();
     (res.status(), res.text().await.unwrap())
 }
 
@@ -163,11 +193,13 @@ async fn every_kind_of_bad_row_is_shown_before_anything_is_saved() {
     let class = class_with_status(&app, "NTVD", 5, "nominating");
     let actor = Actor::system("kiểm thử");
     // Someone already in the class, and someone already in the registry (not in the class).
-    let all = people::list(&mut app.conn(), &Scope::All, &people::PeopleQuery { page: 1, per_page: 3, ..Default::default() })
-        .unwrap()
-        .items;
+    let all =
+        people::list(&mut app.conn(), &Scope::All, &people::PeopleQuery { page: 1, per_page: 3, ..Default::default() })
+            .unwrap()
+            .items;
     let enrolled = people::find(&mut app.conn(), &Scope::All, all[0].id).unwrap();
-    enrolments::enrol(&mut app.conn(), &actor, class, enrolled.id, enrolments::SOURCE_STAFF, date!(2027 - 03 - 15)).unwrap();
+    enrolments::enrol(&mut app.conn(), &actor, class, enrolled.id, enrolments::SOURCE_STAFF, date!(2027 - 03 - 15))
+        .unwrap();
     let twin = people::find(&mut app.conn(), &Scope::All, all[1].id).unwrap();
     let birth = |p: &people::Person| boiduong::domain::dates::format(p.date_of_birth);
     let sex = |p: &people::Person| if p.sex == "F" { "Nữ" } else { "Nam" }.to_owned();
@@ -178,7 +210,16 @@ async fn every_kind_of_bad_row_is_shown_before_anything_is_saved() {
         row(["Lê Văn Tám", "03/09/1990", "Nam", "Ea Kar", "06609070001", "", "", &cell]),
         row(["Phạm Văn Tư", "03/09/1990", "Nam", "Ea Kar", "066090700013", "", "", "Chi bộ Tổ dân phố 99"]),
         row(["Lê Thị Kim Oanh", "12/02/1999", "Nữ", "Ea Kar", "066199700011", "", "", &cell]),
-        row([&enrolled.full_name, &birth(&enrolled), &sex(&enrolled), "", enrolled.citizen_id.as_deref().unwrap(), "", "", &cell]),
+        row([
+            &enrolled.full_name,
+            &birth(&enrolled),
+            &sex(&enrolled),
+            "",
+            enrolled.citizen_id.as_deref().unwrap(),
+            "",
+            "",
+            &cell,
+        ]),
         row([&twin.full_name, &birth(&twin), &sex(&twin), "Quảng Ngãi", "051000700015", "", "", &cell]),
         row(["=HYPERLINK(\"http://x.vn\",\"Bấm\")", "20/10/1994", "Nữ", "+84 Tuy Hòa", "054194700016", "", "", &cell]),
         row(["Võ Thị Sáu", "20/10/1994", "Nữ", "Tuy Hòa", "054194700017", "", "", &cell]),
@@ -240,7 +281,8 @@ async fn importing_the_same_file_twice_adds_nothing() {
     let file = xlsx(&three(), true);
     let (_, preview) = upload(&staff, class, "lan-1.xlsx", file.clone()).await;
     assert_redirect(&commit(&staff, class, &preview).await, &format!("/classes/{class}/roster"));
-    let (people_after, enrolled_after) = (people_count(&app), enrolments::enrolled_count(&mut app.conn(), class).unwrap());
+    let (people_after, enrolled_after) =
+        (people_count(&app), enrolments::enrolled_count(&mut app.conn(), class).unwrap());
     // The old preview cannot be committed again.
     let res = commit(&staff, class, &preview).await;
     assert_redirect(&res, &format!("/classes/{class}/import"));
@@ -251,7 +293,10 @@ async fn importing_the_same_file_twice_adds_nothing() {
     assert_eq!(text.matches("Bỏ qua: đã ghi danh").count(), 3, "{text}");
     assert!(text.contains("Không có học viên nào để nhập từ tệp này."), "{text}");
     assert!(upload_token(&again).is_none(), "nothing to commit");
-    assert_eq!((people_count(&app), enrolments::enrolled_count(&mut app.conn(), class).unwrap()), (people_after, enrolled_after));
+    assert_eq!(
+        (people_count(&app), enrolments::enrolled_count(&mut app.conn(), class).unwrap()),
+        (people_after, enrolled_after)
+    );
 
     // In another class the same people are matched, not created again: by citizen ID, and a row
     // without one by its email and date of birth.
@@ -293,10 +338,18 @@ async fn a_commit_is_all_or_nothing() {
     };
     people::insert_one(&mut app.conn(), &taken, boiduong::domain::dates::now()).unwrap();
     let mut called = 0;
-    let result = imports::commit(&mut app.conn(), &actor, class, &plan, today, boiduong::domain::dates::now(), &mut |_, _, _| {
-        called += 1;
-        Ok(())
-    });
+    let result = imports::commit(
+        &mut app.conn(),
+        &actor,
+        class,
+        &plan,
+        today,
+        boiduong::domain::dates::now(),
+        &mut |_, _, _| {
+            called += 1;
+            Ok(())
+        },
+    );
     assert!(matches!(result, Err(boiduong::store::StoreError::Conflict(_))), "{result:?}");
     assert_eq!(called, 2, "the first two went in before the failure");
     assert_eq!(people_count(&app), before + 1, "only the other person: the two created are undone");
@@ -315,7 +368,10 @@ async fn a_commit_is_all_or_nothing() {
     enrolments::enrol(&mut app.conn(), &actor, small, taken_id(&app), enrolments::SOURCE_STAFF, today).unwrap();
     assert_redirect(&commit(&staff, small, &preview).await, &format!("/classes/{small}/roster"));
     let (_, roster) = staff.page(&format!("/classes/{small}/roster")).await;
-    assert!(main_text(&roster).contains("2 người mới, 0 người đã có hồ sơ được ghi danh, 0 đề nghị được duyệt; 1 dòng bỏ qua"));
+    assert!(
+        main_text(&roster)
+            .contains("2 người mới, 0 người đã có hồ sơ được ghi danh, 0 đề nghị được duyệt; 1 dòng bỏ qua")
+    );
     assert_eq!(enrolments::enrolled_count(&mut app.conn(), small).unwrap(), 3);
 }
 
@@ -342,7 +398,9 @@ async fn bad_files_and_a_file_over_the_limit_get_clear_pages() {
     };
     assert_eq!(kept, 0, "nothing of it is kept");
 
-    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89".to_vec();
+    let png =
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+            .to_vec();
     let (status, body) = upload(&staff, class, "anh.png", png.clone()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(main_text(&body).contains("Chỉ nhận tệp .xlsx, .csv hoặc .txt."));
@@ -394,7 +452,11 @@ async fn the_command_line_previews_then_commits_a_roster() {
             cmd.arg("--commit");
         }
         let out = cmd.output().unwrap();
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (ok, out, err) = run(false);
     assert!(ok, "{out}\n{err}");

@@ -134,10 +134,7 @@ mod tests {
     #[actix_web::test]
     async fn finds_the_token_first_in_a_multipart_form() {
         let mut headers = actix_web::http::header::HeaderMap::new();
-        headers.insert(
-            actix_web::http::header::CONTENT_TYPE,
-            "multipart/form-data; boundary=XyZ".parse().unwrap(),
-        );
+        headers.insert(actix_web::http::header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ".parse().unwrap());
         let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc-123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nHọ và tên";
         assert_eq!(first_field(&headers, body.into()).await.as_deref(), Some("abc-123"), "only a prefix of the file");
         let file_first = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--XyZ--\r\n";

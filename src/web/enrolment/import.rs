@@ -73,7 +73,13 @@ fn columns() -> Vec<ColumnHelp> {
     Column::ALL.into_iter().map(|c| ColumnHelp { header: c.header(), required: c.required() }).collect()
 }
 
-fn render_form(page: Page, state: &AppState, status: StatusCode, class: ClassInfo, problems: Vec<String>) -> AppResult<HttpResponse> {
+fn render_form(
+    page: Page,
+    state: &AppState,
+    status: StatusCode,
+    class: ClassInfo,
+    problems: Vec<String>,
+) -> AppResult<HttpResponse> {
     let title = i18n::t_with(page.lang, "import.title_of", &[("class", &class.short_name)]);
     let view = FormView { class, max_size: size_label(state.config.import_max_bytes), columns: columns(), problems };
     page.with_title(title).render_status(status, "enrolment/import", &view)
@@ -266,7 +272,11 @@ fn preview_view(
         summary,
         ignored_columns: plan.ignored_columns.join(", "),
         rows,
-        hidden_rows: if hidden > 0 { i18n::t_with(lang, "import.hidden_rows", &[("n", &n(hidden))]) } else { String::new() },
+        hidden_rows: if hidden > 0 {
+            i18n::t_with(lang, "import.hidden_rows", &[("n", &n(hidden))])
+        } else {
+            String::new()
+        },
         token,
     }
 }
@@ -284,7 +294,13 @@ pub async fn upload(
     let (file_name, bytes) = match read_upload(payload, state.config.import_max_bytes).await {
         Ok(Some(file)) => file,
         Ok(None) => {
-            return render_form(page, &state, StatusCode::UNPROCESSABLE_ENTITY, class, vec![i18n::t(lang, "import.error.no_file")]);
+            return render_form(
+                page,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                class,
+                vec![i18n::t(lang, "import.error.no_file")],
+            );
         }
         Err(UploadError::TooLarge(name)) => return too_large(page, &state, class, name),
         Err(UploadError::Malformed) => return Err(AppError::BadRequest("import.error.malformed")),

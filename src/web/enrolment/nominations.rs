@@ -220,7 +220,11 @@ fn build(lang: Lang, facts: Facts, typed: &Typed, problems: Vec<String>, today: 
             SentLine {
                 full_name: s.full_name,
                 unit: tree.label(s.org_unit_id),
-                class_name: format!("{} — {}", program_short(lang, &s.program_code), views::short_name(s.ordinal, s.year)),
+                class_name: format!(
+                    "{} — {}",
+                    program_short(lang, &s.program_code),
+                    views::short_name(s.ordinal, s.year)
+                ),
                 status: status_label(lang, status),
                 status_tag: status_tag(status),
                 nominated_at: s.enrolment.nominated_at.map(dates::format_timestamp).unwrap_or_default(),

@@ -62,7 +62,8 @@ pub async fn review(_user: StaffUser, page: Page, state: web::Data<AppState>) ->
                     continue;
                 }
                 let counts = enrolments::counts(c, row.id)?;
-                let of = |s: EnrolmentStatus| counts.iter().filter(|(c, _)| c == s.code()).map(|(_, n)| *n).sum::<i64>();
+                let of =
+                    |s: EnrolmentStatus| counts.iter().filter(|(c, _)| c == s.code()).map(|(_, n)| *n).sum::<i64>();
                 let waiting = of(EnrolmentStatus::Nominated) + of(EnrolmentStatus::Waitlisted);
                 out.push(ReviewClass {
                     id: row.id,
@@ -191,7 +192,8 @@ fn build(lang: Lang, f: RosterFacts, problem: Option<RowProblem>, page_problem: 
             &[("n", &numbers::format_int(enrolled)), ("capacity", &numbers::format_int(f.class.capacity.into()))],
         ),
     }];
-    for status in [EnrolmentStatus::Nominated, EnrolmentStatus::Waitlisted, EnrolmentStatus::Rejected, EnrolmentStatus::Withdrawn]
+    for status in
+        [EnrolmentStatus::Nominated, EnrolmentStatus::Waitlisted, EnrolmentStatus::Rejected, EnrolmentStatus::Withdrawn]
     {
         counts.push(CountLine { label: status_label(lang, status), n: numbers::format_int(of(status)) });
     }
@@ -320,11 +322,8 @@ fn decide_and_tell(
 
 fn tell(c: &mut DbConn, actor: &Actor, mail: &MailContext, decided: &Decided, enrolled: bool) -> StoreResult<Done> {
     let person = people::find(c, &Scope::All, decided.after.person_id)?;
-    let invited = if enrolled {
-        invitations::invite_learner(c, mail, actor, &person)?.and(person.email.clone())
-    } else {
-        None
-    };
+    let invited =
+        if enrolled { invitations::invite_learner(c, mail, actor, &person)?.and(person.email.clone()) } else { None };
     let emailed = nominations::decision(c, mail, decided)?;
     Ok(Done { name: person.full_name, invited, emailed })
 }
