@@ -1,4 +1,4 @@
-//! The command line: serve, migrate, user, demo.
+//! The command line: serve, migrate, user, demo, import, outbox.
 
 use std::process::ExitCode;
 
@@ -45,6 +45,27 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Import from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A class's roster from an XLSX or CSV file: shows what would happen to each row; with
+    /// --commit, imports it (the same checks as the web page).
+    Roster {
+        /// The .xlsx, .csv or .txt file.
+        file: std::path::PathBuf,
+        /// The class's id (the number in /classes/ID/roster).
+        #[arg(long)]
+        class: i64,
+        /// Import the file; without it nothing is saved.
+        #[arg(long)]
+        commit: bool,
     },
 }
 
@@ -121,6 +142,9 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command } => user(command, &config),
+        Command::Import { command: ImportCommand::Roster { file, class, commit } } => {
+            import_roster(&config, &file, class, commit)
+        }
         Command::Outbox { send } => outbox(&config, send),
     }
 }
@@ -237,4 +261,119 @@ fn hash_one_time(config: &Config, password: &str) -> anyhow::Result<String> {
     let hasher = Hasher::from_config(config);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     Ok(runtime.block_on(hasher.hash(password))?)
+}
+
+/// `boiduong import roster FILE --class ID [--commit]`: the preview as the web page shows it, in
+/// text, then the commit in one transaction, with a progress bar on a terminal.
+fn import_roster(config: &Config, file: &std::path::Path, class_id: i64, commit: bool) -> anyhow::Result<()> {
+    use crate::i18n::{Lang, t};
+    use crate::import::roster::Severity;
+    use crate::store::imports;
+    use indicatif::{ProgressBar, ProgressStyle};
+
+    let bytes = std::fs::read(file).with_context(|| format!("Không đọc được tệp {}", file.display()))?;
+    if bytes.len() > config.import_max_bytes {
+        bail!(
+            "Tệp {} ({} byte) lớn hơn giới hạn {} byte (BOIDUONG_IMPORT_MAX_BYTES).",
+            file.display(),
+            bytes.len(),
+            config.import_max_bytes
+        );
+    }
+    let pool = db::connect(&config.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let class =
+        crate::store::classes::find(&mut conn, class_id).map_err(|_| anyhow::anyhow!("Không có lớp số {class_id}."))?;
+    let program = crate::store::programs::find(&mut conn, class.program_id)?;
+    println!("Lớp: {}", crate::domain::class::full_name(&program.name, class.ordinal, class.year));
+
+    let bar = ProgressBar::new(3).with_style(
+        ProgressStyle::with_template("{spinner} {msg:24} [{bar:30}] {pos}/{len} ({elapsed})")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("Đọc tệp");
+    let table =
+        crate::import::read(&bytes).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e.message(Lang::Vi)))?;
+    println!("Tệp: {} — {}", file.display(), t(Lang::Vi, table.format.label_key()));
+    bar.inc(1);
+    bar.set_message("Kiểm tra từng dòng");
+    let (today, now) = (config.clock.today(), config.clock.now_utc());
+    let plan = match imports::preview(&mut conn, class_id, &table, today)? {
+        Ok(plan) => plan,
+        Err(problems) => {
+            bar.finish_and_clear();
+            let lines: Vec<String> = problems.iter().map(|p| p.message(Lang::Vi)).collect();
+            bail!("Tệp không phải danh sách học viên đọc được:\n  {}", lines.join("\n  "));
+        }
+    };
+    bar.inc(1);
+    let summary = plan.summary();
+    let committed = if commit {
+        bar.set_message("Ghi vào cơ sở dữ liệu");
+        bar.set_length(2 + summary.enrolling() as u64);
+        let mail = crate::mail::invitations::MailContext::for_config(config);
+        let actor = Actor::system("nhập từ tệp (dòng lệnh)");
+        let mut invited = 0;
+        let mut after = |c: &mut db::DbConn,
+                         person: &crate::store::people::Person,
+                         nomination: Option<&crate::store::enrolments::Enrolment>| {
+            invited += usize::from(crate::mail::nominations::learner_enrolled(c, &mail, &actor, person, nomination)?);
+            bar.inc(1);
+            Ok(())
+        };
+        match imports::import(&mut conn, &actor, class_id, &table, today, now, &mut after) {
+            Ok(Ok((plan, done))) => Some((plan, done, invited)),
+            Ok(Err(problems)) => {
+                bar.finish_and_clear();
+                let lines: Vec<String> = problems.iter().map(|p| p.message(Lang::Vi)).collect();
+                bail!("{}", lines.join("\n"));
+            }
+            Err(crate::store::StoreError::Conflict(key)) => {
+                bar.finish_and_clear();
+                bail!("{}", t(Lang::Vi, key));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        bar.inc(1);
+        None
+    };
+    bar.finish_and_clear();
+
+    let plan = committed.as_ref().map_or(&plan, |(plan, _, _)| plan);
+    let summary = plan.summary();
+    for (key, n) in [
+        ("import.summary.rows", summary.rows),
+        ("import.summary.create", summary.create),
+        ("import.summary.enrol", summary.enrol),
+        ("import.summary.approve", summary.approve),
+        ("import.summary.skipped", summary.skipped),
+        ("import.summary.errors", summary.with_errors),
+        ("import.summary.warnings", summary.with_warnings),
+    ] {
+        println!("{}: {n}", t(Lang::Vi, key));
+    }
+    for row in plan.rows.iter().filter(|r| !r.problems.is_empty()) {
+        println!("Dòng {} — {}: {}", row.line, row.fields.full_name, t(Lang::Vi, row.action.key()));
+        for p in &row.problems {
+            let kind = if p.severity == Severity::Error { "Lỗi" } else { "Cảnh báo" };
+            println!("  {kind}: {}", p.message(Lang::Vi));
+        }
+    }
+    match committed {
+        Some((plan, done, invited)) => println!(
+            "Đã nhập: {} người mới, {} người đã có hồ sơ được ghi danh, {} đề nghị được duyệt; {} dòng bỏ qua; {} thư mời chờ gửi.",
+            done.created,
+            done.enrolled,
+            done.approved,
+            plan.summary().skipped,
+            invited
+        ),
+        None if summary.enrolling() > 0 => {
+            println!("Chưa lưu gì. Chạy lại với --commit để nhập {} học viên.", summary.enrolling())
+        }
+        None => println!("Chưa lưu gì: không có học viên nào để nhập từ tệp này."),
+    }
+    Ok(())
 }

@@ -77,6 +77,8 @@ pub struct Config {
     pub mail_poll_seconds: u64,
     /// Whether this instance runs the outbox worker (several instances may; rows are claimed).
     pub mail_worker: bool,
+    /// The largest roster file an import takes, in bytes; a larger upload gets a 413 page.
+    pub import_max_bytes: usize,
 
     /// Key that signs and encrypts session cookies (BOIDUONG_SECRET_KEY, ≥ 64 characters).
     #[serde(skip)]
@@ -125,6 +127,7 @@ impl Default for Config {
             mail_max_attempts: 8,
             mail_poll_seconds: 5,
             mail_worker: true,
+            import_max_bytes: 5 * 1024 * 1024,
             secret_key: None,
             demo_password: None,
             smtp_user: None,
@@ -196,6 +199,9 @@ impl Config {
             }
         }
         self.trusted_proxy_ranges()?;
+        if self.import_max_bytes == 0 {
+            bail!("Cấu hình không hợp lệ: BOIDUONG_IMPORT_MAX_BYTES phải lớn hơn 0");
+        }
         if self.db_pool_size == 0 {
             bail!("Cấu hình không hợp lệ: BOIDUONG_DB_POOL_SIZE phải lớn hơn 0");
         }

@@ -238,6 +238,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         // Classes around today (the clock's, which tests move only after loading).
         school_classes::load(conn, &actor, crate::clock::Clock::default().today())?;
         calendar_feeds(conn, &actor)?;
+        load_nominations(conn)?;
         Ok(())
     })
 }
@@ -252,6 +253,93 @@ fn calendar_feeds(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
     }
     if let Some(person) = users::find_by_email(conn, "hocvien@boiduong.test")?.and_then(|u| u.person_id) {
         crate::store::calendar::issue(conn, actor, FeedKind::Learner, person, now)?;
+    }
+    Ok(())
+}
+
+/// The chi bộ whose nominations came on paper and were entered by the training office (Chi bộ
+/// thôn 1 — Đảng bộ xã Ea Kar has no secretary account).
+const PAPER_CELL: &str = "Chi bộ thôn 1";
+
+/// Nominations waiting for the school: the demo secretary's people, and those of a chi bộ without
+/// an account entered by staff, sent to the class taking nominations; two approved, one rejected
+/// with a reason, one on the waiting list, the others waiting. The decisions queue no email (the
+/// demo's outbox holds only the registry's invitations). Runs after the classes are made (it
+/// looks the class up by its status).
+fn load_nominations(conn: &mut DbConn) -> anyhow::Result<()> {
+    use crate::domain::class::ClassStatus;
+    use crate::domain::enrolment::{AWARENESS_PROGRAM, Decision};
+    use crate::store::classes::{self, ClassFilter};
+    use crate::store::enrolments;
+
+    let today = crate::domain::dates::today();
+    let nominating = |conn: &mut DbConn| -> anyhow::Result<Vec<crate::store::classes::ClassRow>> {
+        let mut open =
+            classes::list(conn, &ClassFilter { status: Some(ClassStatus::Nominating), ..Default::default() })?;
+        open.sort_by_key(|c| (c.program_code != AWARENESS_PROGRAM, c.first_day));
+        Ok(open)
+    };
+    let Some(class) = nominating(conn)?.into_iter().next() else { return Ok(()) };
+
+    let staff =
+        users::find_by_email(conn, "giaovu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no staff account"))?;
+    let staff = Actor { user_id: Some(staff.id), label: staff.email };
+    let now = crate::domain::dates::now();
+    let program = crate::store::programs::find(conn, class.program_id)?;
+    let wanted = crate::domain::person::Status::parse(match program.code.as_str() {
+        AWARENESS_PROGRAM => "candidate",
+        _ => "probationary",
+    })
+    .expect("a known status");
+
+    let secretary =
+        users::find_by_email(conn, "bithu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no secretary"))?;
+    let secretary = users::account(conn, secretary.id)?;
+    let paper_cell = orgs::all(conn)?
+        .into_iter()
+        .find(|u| u.name == PAPER_CELL)
+        .ok_or_else(|| anyhow::anyhow!("no {PAPER_CELL}"))?;
+    let mut sent = Vec::new();
+    for (by, scope, count) in [
+        (
+            Actor { user_id: Some(secretary.user.id), label: secretary.user.email.clone() },
+            orgs::scope_for(conn, &secretary)?,
+            6,
+        ),
+        (staff.clone(), crate::store::Scope::Units(vec![paper_cell.id]), 3),
+    ] {
+        let people: Vec<i64> = enrolments::to_train(conn, &scope)?
+            .into_iter()
+            .filter(|p| crate::domain::person::Status::parse(&p.status) == Some(wanted))
+            .map(|p| p.id)
+            .collect();
+        // One by one: people already on another class's roster are refused and passed over.
+        let mut taken = 0;
+        for person in people {
+            if taken == count {
+                break;
+            }
+            if let Ok(ids) = enrolments::nominate(conn, &by, &scope, class.id, &[person], now)? {
+                sent.extend(ids);
+                taken += 1;
+            }
+        }
+    }
+    if sent.len() < 4 {
+        anyhow::bail!("the demo has too few people to nominate");
+    }
+    // The first of each chi bộ approved, one rejected with its reason, one on the waiting list.
+    let reason = "Chưa đủ thời gian phấn đấu theo quy định; đề nghị cử vào khóa sau.";
+    let chosen = [
+        (sent[0], Decision::Approve),
+        (sent[sent.len() - 1], Decision::Approve),
+        (sent[1], Decision::Reject { reason: reason.into() }),
+        (sent[2], Decision::Waitlist),
+    ];
+    for (id, decision) in chosen {
+        if let Err(refused) = enrolments::decide(conn, &staff, class.id, id, &decision, today, now)? {
+            anyhow::bail!("demo decision refused: {refused:?}");
+        }
     }
     Ok(())
 }
@@ -328,6 +416,202 @@ fn generate_people(cells: &[i64], secretary_cell: i64) -> Vec<PersonInput> {
     out
 }
 
+/// Where the sample roster files are, in the repository: a roster of 24 people of the demo's chi
+/// bộ to try the import with (Excel, and CSV in Windows-1258), one row with a wrong citizen ID
+/// and one person twice.
+pub const SAMPLE_ROSTER_XLSX: &str = "assets/demo/danh-sach-hoc-vien-mau.xlsx";
+pub const SAMPLE_ROSTER_CSV: &str = "assets/demo/danh-sach-hoc-vien-mau.csv";
+
+/// The sample roster: the import's headers and one row per person, each cell as text (dates as
+/// dd/mm/yyyy; the Excel file stores them as date numbers).
+pub fn sample_roster() -> (Vec<&'static str>, Vec<Vec<String>>) {
+    use crate::import::roster::Column;
+    // (name, sex, date of birth, hometown, chi bộ, email, phone)
+    const PEOPLE: [(&str, Sex, &str, &str, &str, &str, &str); 22] = [
+        (
+            "Nguyễn Thị Thanh Tâm",
+            Sex::Female,
+            "14/02/1999",
+            "Buôn Ma Thuột, Đắk Lắk",
+            "Chi bộ Trường THPT Chu Văn An",
+            "tam.nguyen@example.vn",
+            "0905 214 587",
+        ),
+        (
+            "Trần Minh Khôi",
+            Sex::Male,
+            "03/11/1997",
+            "Tuy Hòa, Đắk Lắk",
+            "Chi bộ Tổ dân phố 3",
+            "khoi.tran@example.vn",
+            "",
+        ),
+        (
+            "Lê Thị Hồng Nhung",
+            Sex::Female,
+            "22/07/2000",
+            "Ea Kar, Đắk Lắk",
+            "Chi bộ thôn 1 — Đảng bộ xã Ea Kar",
+            "",
+            "0978 331 204",
+        ),
+        ("H'Liên Niê", Sex::Female, "09/05/1998", "Krông Pắc, Đắk Lắk", "Chi bộ thôn 1 — Đảng bộ xã Ea Kar", "", ""),
+        (
+            "Y Thái Mlô",
+            Sex::Male,
+            "18/12/1996",
+            "Cư M'gar, Đắk Lắk",
+            "Chi bộ Trường THCS Ea Kar",
+            "thai.mlo@example.vn",
+            "",
+        ),
+        (
+            "Phạm Quốc Bảo",
+            Sex::Male,
+            "27/01/1995",
+            "Quảng Ngãi",
+            "Chi bộ Công an phường Buôn Ma Thuột",
+            "bao.pham@example.vn",
+            "0912 007 415",
+        ),
+        ("Võ Thị Kim Yến", Sex::Female, "05/09/2001", "Sông Cầu, Đắk Lắk", "Chi bộ Sở Y tế", "yen.vo@example.vn", ""),
+        ("Hoàng Văn Thịnh", Sex::Male, "30/04/1994", "Nghệ An", "Chi bộ Tổ dân phố 7", "", "0935 660 118"),
+        (
+            "Đỗ Thị Mai Phương",
+            Sex::Female,
+            "12/08/1999",
+            "Thái Bình",
+            "Chi bộ Trường THPT Chu Văn An",
+            "phuong.do@example.vn",
+            "",
+        ),
+        ("Bùi Đức Trọng", Sex::Male, "16/06/1998", "Hà Tĩnh", "Chi bộ Tổ dân phố 3", "trong.bui@example.vn", ""),
+        ("Huỳnh Thị Ngọc Hân", Sex::Female, "02/03/2002", "Bình Định", "Chi bộ Sở Y tế", "", "0387 120 954"),
+        (
+            "Ngô Văn Lực",
+            Sex::Male,
+            "21/10/1993",
+            "Thanh Hóa",
+            "Chi bộ Công an phường Buôn Ma Thuột",
+            "luc.ngo@example.vn",
+            "",
+        ),
+        (
+            "Đặng Thị Thu Thủy",
+            Sex::Female,
+            "11/11/1997",
+            "Tuy Hòa, Đắk Lắk",
+            "Chi bộ Tổ dân phố 7",
+            "thuy.dang@example.vn",
+            "",
+        ),
+        ("Y Khang Êban", Sex::Male, "08/02/2000", "Buôn Đôn, Đắk Lắk", "Chi bộ thôn 1 — Đảng bộ xã Ea Kar", "", ""),
+        (
+            "Phan Thị Diễm",
+            Sex::Female,
+            "19/04/1996",
+            "Ea Kar, Đắk Lắk",
+            "Chi bộ Trường THCS Ea Kar",
+            "diem.phan@example.vn",
+            "0905 448 310",
+        ),
+        (
+            "Trương Công Danh",
+            Sex::Male,
+            "25/12/1995",
+            "Krông Pắc, Đắk Lắk",
+            "Chi bộ Trường THPT Chu Văn An",
+            "danh.truong@example.vn",
+            "",
+        ),
+        (
+            "Lý Thị Bích Ngọc",
+            Sex::Female,
+            "07/07/1998",
+            "Buôn Ma Thuột, Đắk Lắk",
+            "Chi bộ Sở Y tế",
+            "ngoc.ly@example.vn",
+            "",
+        ),
+        ("Nguyễn Hoàng Long", Sex::Male, "13/09/1999", "Tuy Hòa, Đắk Lắk", "Chi bộ Tổ dân phố 3", "", "0968 552 071"),
+        (
+            "Mai Thị Hạnh",
+            Sex::Female,
+            "29/01/1997",
+            "Nghệ An",
+            "Chi bộ Công an phường Buôn Ma Thuột",
+            "hanh.mai@example.vn",
+            "",
+        ),
+        ("H'Ngọc Byă", Sex::Female, "15/05/2001", "Buôn Ma Thuột, Đắk Lắk", "Chi bộ Trường THCS Ea Kar", "", ""),
+        ("Lê Quang Vinh", Sex::Male, "04/04/1994", "Quảng Ngãi", "Chi bộ Tổ dân phố 7", "vinh.le@example.vn", ""),
+        (
+            "Tạ Thị Ánh Tuyết",
+            Sex::Female,
+            "26/08/2000",
+            "Hà Tĩnh",
+            "Chi bộ Trường THPT Chu Văn An",
+            "tuyet.ta@example.vn",
+            "0914 306 829",
+        ),
+    ];
+    let headers = [
+        Column::FullName,
+        Column::DateOfBirth,
+        Column::Sex,
+        Column::Hometown,
+        Column::CitizenId,
+        Column::Email,
+        Column::Phone,
+        Column::Cell,
+        Column::Status,
+    ]
+    .map(Column::header)
+    .to_vec();
+    let mut rows: Vec<Vec<String>> = PEOPLE
+        .iter()
+        .enumerate()
+        .map(|(i, (name, sex, born, hometown, cell, email, phone))| {
+            let year: i32 = born[6..].parse().expect("a year");
+            let century_sex = (year / 100 - 19) * 2 + i32::from(*sex == Sex::Female);
+            let province =
+                if hometown.contains("Tuy Hòa") || hometown.contains("Sông Cầu") { "054" } else { "066" };
+            let citizen_id = format!("{province}{century_sex}{:02}{:06}", year % 100, 500_001 + i);
+            vec![
+                (*name).into(),
+                (*born).into(),
+                if *sex == Sex::Female { "Nữ" } else { "Nam" }.into(),
+                (*hometown).into(),
+                citizen_id,
+                (*email).into(),
+                (*phone).into(),
+                (*cell).into(),
+                "Quần chúng ưu tú".into(),
+            ]
+        })
+        .collect();
+    // A citizen ID one digit short, as typed in a hurry.
+    rows.push(
+        [
+            "Châu Văn Tài",
+            "10/10/1996",
+            "Nam",
+            "Sông Cầu, Đắk Lắk",
+            "05409650002",
+            "",
+            "",
+            "Chi bộ Tổ dân phố 3",
+            "Quần chúng ưu tú",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    // The same person as the third row, listed twice.
+    let again = rows[2].clone();
+    rows.push(again);
+    (headers, rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,5 +645,60 @@ mod tests {
         for p in people.iter().filter(|p| !p.full_name.starts_with("Y ") && !p.full_name.starts_with("H'")) {
             assert!(p.full_name.split(' ').count() >= 3 && p.full_name.ends_with(&p.sort_name), "{}", p.full_name);
         }
+    }
+
+    /// The sample roster files in the repository hold the sample roster (write them again with
+    /// BOIDUONG_WRITE_SAMPLE_ROSTER=1 after changing it).
+    #[test]
+    fn the_sample_roster_files_hold_the_sample_roster() {
+        use crate::export::xlsx::{Cell, Sheet, workbook};
+        use crate::import::{Encoding, Format, read};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (headers, rows) = sample_roster();
+        assert_eq!(rows.len(), 24);
+        if std::env::var_os("BOIDUONG_WRITE_SAMPLE_ROSTER").is_some() {
+            let cells = rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .enumerate()
+                        .map(|(i, v)| match (i, crate::domain::dates::parse(v)) {
+                            (1, Some(d)) => Cell::Date(d),
+                            _ => Cell::Text(v.clone()),
+                        })
+                        .collect()
+                })
+                .collect();
+            let sheet = Sheet {
+                name: "Danh sách học viên".into(),
+                title: Vec::new(),
+                headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+                widths: vec![26.0, 12.0, 9.0, 24.0, 15.0, 26.0, 14.0, 40.0, 18.0],
+                rows: cells,
+            };
+            std::fs::write(root.join(SAMPLE_ROSTER_XLSX), workbook(&[sheet]).unwrap()).unwrap();
+            let mut text = Vec::new();
+            {
+                let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut text);
+                w.write_record(&headers).unwrap();
+                for row in &rows {
+                    w.write_record(row).unwrap();
+                }
+            }
+            let text = String::from_utf8(text).unwrap();
+            std::fs::write(root.join(SAMPLE_ROSTER_CSV), crate::import::encode_windows_1258(&text).unwrap()).unwrap();
+        }
+        for (path, format) in
+            [(SAMPLE_ROSTER_XLSX, Format::Xlsx), (SAMPLE_ROSTER_CSV, Format::Csv(Encoding::Windows1258))]
+        {
+            let table = read(&std::fs::read(root.join(path)).unwrap()).unwrap();
+            assert_eq!(table.format, format, "{path}");
+            assert_eq!(table.headers, headers, "{path}");
+            let read_rows: Vec<Vec<String>> =
+                table.rows.iter().map(|(_, cells)| cells.iter().map(|c| c.text()).collect()).collect();
+            assert_eq!(read_rows, rows, "{path}");
+        }
+        let table = read(&std::fs::read(root.join(SAMPLE_ROSTER_XLSX)).unwrap()).unwrap();
+        assert!(matches!(table.rows[0].1[1], crate::import::Value::ExcelDate(_)), "dates as Excel date numbers");
     }
 }

@@ -405,6 +405,20 @@ diesel::joinable!(assessments -> enrolments (enrolment_id));
 diesel::joinable!(certificates -> issuers (issuer_id));
 diesel::joinable!(certificates -> people (person_id));
 
+// Roster files between preview and commit (migration 2026-12-01-600001_import_uploads).
+
+diesel::table! {
+    import_uploads (id) {
+        id -> BigInt,
+        token -> Text,
+        user_id -> BigInt,
+        class_id -> BigInt,
+        file_name -> Text,
+        bytes -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 // One list for every table: the macro makes each pair joinable in queries, and a table
 // listed in two invocations would give conflicting impls.
 diesel::allow_tables_to_appear_in_same_query!(
@@ -434,6 +448,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lessons,
     people,
     outbox,
+    import_uploads,
 );
 diesel::table! {
     login_throttle (key) {

@@ -146,6 +146,17 @@ pub fn normalize_phone(input: &str) -> Option<String> {
     (8..=15).contains(&digits.len()).then(|| format!("{plus}{digits}"))
 }
 
+/// A loose email check: something@something.something, no spaces. Forms and imports use it.
+pub fn looks_like_email(input: &str) -> bool {
+    let Some((local, domain)) = input.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !input.chars().any(char::is_whitespace)
+        && input.matches('@').count() == 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

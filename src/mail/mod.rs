@@ -4,6 +4,7 @@
 //! `invitations` and wake the worker.
 
 pub mod invitations;
+pub mod nominations;
 pub mod templates;
 pub mod transport;
 pub mod worker;

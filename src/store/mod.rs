@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod classes;
 pub mod enrolments;
+pub mod imports;
 pub mod issuers;
 pub mod login_throttle;
 pub mod orgs;

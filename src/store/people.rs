@@ -315,3 +315,12 @@ pub fn insert_many(conn: &mut DbConn, inputs: &[PersonInput]) -> StoreResult<()>
         Ok(())
     })
 }
+
+/// Inserts one person and returns the id, without an audit row (an import records one summary
+/// event for all it adds). The caller has checked the citizen ID; a taken one is a Conflict.
+pub fn insert_one(conn: &mut DbConn, input: &PersonInput, now: time::PrimitiveDateTime) -> StoreResult<i64> {
+    Ok(diesel::insert_into(people::table)
+        .values((values(input), people::created_at.eq(now), people::updated_at.eq(now)))
+        .returning(people::id)
+        .get_result(conn)?)
+}

@@ -11,6 +11,7 @@ use super::routes::Router;
 #[derive(RustEmbed)]
 #[folder = "assets/"]
 #[exclude = "passwords/*"]
+#[exclude = "demo/*"]
 struct AssetFiles;
 
 pub fn routes(r: &mut Router) {

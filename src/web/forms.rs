@@ -106,16 +106,8 @@ pub fn id(input: &str) -> Option<i64> {
     input.trim().parse().ok().filter(|v| *v > 0)
 }
 
-/// A loose email check: something@something.something, no spaces.
-pub fn looks_like_email(input: &str) -> bool {
-    let Some((local, domain)) = input.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !input.chars().any(char::is_whitespace)
-        && input.matches('@').count() == 1
-}
+/// A loose email check (imports use the same one).
+pub use crate::domain::person::looks_like_email;
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod classes;
+pub mod enrolment;
 pub mod error;
 pub mod forms;
 pub mod health;
@@ -47,6 +48,7 @@ pub fn router() -> Router {
     schedule::routes(&mut r);
     resources::routes(&mut r);
     calendar::routes(&mut r);
+    enrolment::routes(&mut r);
     r
 }
 

@@ -63,10 +63,12 @@ fn page_data<V: Serialize>(page: &Page, view: &V) -> anyhow::Result<serde_json::
     Ok(data)
 }
 
-const NAV: [(&str, &str, &[Role]); 10] = [
+const NAV: &[(&str, &str, &[Role])] = &[
     ("/", "nav.home", &[]),
     ("/calendar", "nav.calendar", &[]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
+    ("/nominations", "nav.nominations", &[Role::Secretary]),
+    ("/nominations/review", "nav.review", &[Role::Admin, Role::Staff]),
     ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
     ("/classes", "nav.classes", &[Role::Admin, Role::Staff, Role::Lecturer]),
     ("/programs", "nav.programs", &[Role::Admin, Role::Staff, Role::Lecturer]),

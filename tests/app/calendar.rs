@@ -86,6 +86,7 @@ fn account(app: &TestApp, email: &str, name: &str, role: Role, person_id: Option
 
 async fn school() -> (TestApp, School) {
     let app = spawn_app().await;
+    app.without_demo_classes();
     let actor = Actor::system("kiểm thử");
     let today = app.config.clock.today();
     // The second Monday of next month: it and the Wednesday after are in the same month.

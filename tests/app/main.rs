@@ -11,6 +11,8 @@ mod auth;
 mod browser;
 mod calendar;
 mod classes;
+mod enrolment;
+mod import;
 mod mail;
 mod orgs;
 mod people;
