@@ -77,6 +77,9 @@ pub struct Config {
     pub mail_poll_seconds: u64,
     /// Whether this instance runs the outbox worker (several instances may; rows are claimed).
     pub mail_worker: bool,
+    /// A learner who checks in with the QR code more than this many minutes after the session
+    /// starts is marked late (đi muộn) instead of present.
+    pub checkin_late_minutes: u32,
 
     /// Key that signs and encrypts session cookies (BOIDUONG_SECRET_KEY, ≥ 64 characters).
     #[serde(skip)]
@@ -125,6 +128,7 @@ impl Default for Config {
             mail_max_attempts: 8,
             mail_poll_seconds: 5,
             mail_worker: true,
+            checkin_late_minutes: 15,
             secret_key: None,
             demo_password: None,
             smtp_user: None,

@@ -7,6 +7,7 @@ pub mod addressing;
 pub mod attendance;
 pub mod certificate;
 pub mod changes;
+pub mod checkin;
 pub mod citizen_id;
 pub mod class;
 pub mod dates;

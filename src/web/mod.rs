@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod orgs;
 pub mod page;
 pub mod pager;
 pub mod people;
+pub mod portal;
 pub mod programs;
 pub mod redirect;
 pub mod routes;
@@ -39,6 +41,8 @@ pub fn router() -> Router {
     audit::routes(&mut r);
     mail::routes(&mut r);
     settings::routes(&mut r);
+    attendance::routes(&mut r);
+    portal::routes(&mut r);
     r
 }
 

@@ -63,8 +63,10 @@ fn page_data<V: Serialize>(page: &Page, view: &V) -> anyhow::Result<serde_json::
     Ok(data)
 }
 
-const NAV: [(&str, &str, &[Role]); 8] = [
+const NAV: [(&str, &str, &[Role]); 10] = [
     ("/", "nav.home", &[]),
+    ("/attendance", "nav.attendance", &[Role::Admin, Role::Staff, Role::Lecturer, Role::Secretary]),
+    ("/me/results", "nav.my_results", &[Role::Learner]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
     ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
     ("/programs", "nav.programs", &[Role::Admin, Role::Staff, Role::Lecturer]),
