@@ -215,8 +215,11 @@ fn sheet_path(f: &Fixture, k: usize) -> String {
     format!("/classes/{}/sessions/{}/attendance", f.class, f.sessions[k].id)
 }
 
-/// (status, reason, made-up session, version) by enrolment id, for one session.
-fn stored(app: &TestApp, session: i64) -> Vec<(i64, String, Option<String>, Option<i64>, String, i32)> {
+/// A stored line: (enrolment, status, reason, made-up session, source, version).
+type StoredLine = (i64, String, Option<String>, Option<i64>, String, i32);
+
+/// The lines of one session, by enrolment id.
+fn stored(app: &TestApp, session: i64) -> Vec<StoredLine> {
     attendance::table
         .filter(attendance::session_id.eq(session))
         .order(attendance::enrolment_id)
@@ -765,7 +768,7 @@ async fn qr_check_in_marks_present_then_late_once_per_learner_and_the_screen_fil
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
     assert!(res.text().await.unwrap().contains("<svg"));
-    let status: serde_json::Value = lecturer.get(&format!("{screen}/status")).await.json().await.unwrap();
+    let status: serde_json::Value = lecturer.get(&format!("{screen}/status.json")).await.json().await.unwrap();
     assert_eq!(status["window"], "open");
     assert_eq!(status["count"], format!("Đã có mặt: 0/{} học viên", f.enrolments.len() + 1));
 
@@ -795,7 +798,7 @@ async fn qr_check_in_marks_present_then_late_once_per_learner_and_the_screen_fil
     let statuses: Vec<(&str, &str)> = rows.iter().map(|r| (r.1.as_str(), r.4.as_str())).collect();
     assert_eq!(statuses, vec![("present", "qr"), ("present", "qr"), ("late", "qr")]);
     // The screen's status has filled up.
-    let status: serde_json::Value = lecturer.get(&format!("{screen}/status")).await.json().await.unwrap();
+    let status: serde_json::Value = lecturer.get(&format!("{screen}/status.json")).await.json().await.unwrap();
     assert_eq!(status["count"], format!("Đã có mặt: 3/{} học viên", f.enrolments.len() + 1));
     let marked: Vec<i64> =
         status["lines"].as_array().unwrap().iter().filter(|l| l["s"] != "").map(|l| l["e"].as_i64().unwrap()).collect();
@@ -957,7 +960,8 @@ async fn the_demo_takes_attendance_with_absences_a_make_up_and_learners_over_the
     set_status(&app, f.other_class, "assessing");
     let mail = boiduong::mail::invitations::MailContext::for_config(&app.config);
     boiduong::demo::attendance(&mut app.conn(), &mail, app.config.clock.local_now()).unwrap();
-    let all: Vec<(i64, i64, String, Option<String>, Option<i64>)> = attendance::table
+    type Row = (i64, i64, String, Option<String>, Option<i64>);
+    let all: Vec<Row> = attendance::table
         .select((
             attendance::enrolment_id,
             attendance::session_id,
@@ -1000,4 +1004,21 @@ async fn the_demo_takes_attendance_with_absences_a_make_up_and_learners_over_the
             .unwrap();
         assert_eq!(queued == 1, over.contains(enrolment) && has_email, "the limit email of {enrolment}");
     }
+}
+
+/// LOCAL ONLY: classes for the browser test's screenshots.
+pub async fn browser_fixture(app: &TestApp) {
+    let f = fixture(app);
+    let staff = app.login(STAFF).await;
+    for k in 0..HELD {
+        let absent: Vec<(i64, &str, &str)> = match k {
+            0 => vec![(f.enrolments[1], "excused", "Ốm, có giấy xác nhận của trạm y tế xã"), (f.enrolments[2], "unexcused", "")],
+            1 => vec![(f.enrolments[2], "unexcused", ""), (f.enrolments[3], "late", "")],
+            2 => vec![(f.enrolments[2], "excused", "Đi công tác")],
+            _ => vec![],
+        };
+        mark(app, &staff, &f, k, &absent).await;
+    }
+    let res = post_sheet(app, &staff, &sheet_path(&f, 3), f.sessions[3].id, &[(f.enrolments[4], "made_up", "", Some(f.other_sessions[3].id))]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }

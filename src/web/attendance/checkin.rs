@@ -129,7 +129,7 @@ pub async fn screen(
         window: window_code(window),
         window_message,
         qr_src: qr_src(&heading, step),
-        status_url: format!("{}/status", heading.checkin_href),
+        status_url: format!("{}/status.json", heading.checkin_href),
         code: if open { codes::format_code(&codes::code(&state.checkin_key, session_id, step)) } else { String::new() },
         checkin_url: format!("{}/checkin", state.config.public_url.trim_end_matches('/')),
         refresh_seconds: codes::seconds_left(unix),

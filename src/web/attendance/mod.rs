@@ -31,7 +31,7 @@ pub fn routes(r: &mut Router) {
         .post("/classes/{id}/sessions/{sid}/attendance/amend", sheet::amend)
         .get("/classes/{id}/sessions/{sid}/sheet", sheet::signin)
         .get("/classes/{id}/sessions/{sid}/checkin", checkin::screen)
-        .get("/classes/{id}/sessions/{sid}/checkin/status", checkin::status)
+        .get("/classes/{id}/sessions/{sid}/checkin/status.json", checkin::status)
         .get("/classes/{id}/sessions/{sid}/checkin/qr.svg", checkin::qr)
         .get("/checkin", checkin::learner_form)
         .post("/checkin", checkin::learner_submit);

@@ -226,7 +226,7 @@ pub async fn show(
     if query.all.as_deref() == Some("present") {
         form.mark_unmarked_present();
     }
-    render(page, &state, &user, loaded, &form, &[], None, StatusCode::OK)
+    render(page, &user, loaded, &form, &[], None, StatusCode::OK)
 }
 
 pub async fn save(
@@ -267,7 +267,7 @@ pub async fn amend(
     };
     if let Some(key) = reason_error {
         let message = page.t(key);
-        return render(page, &state, &user, loaded, &form, &[], Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+        return render(page, &user, loaded, &form, &[], Some(message), StatusCode::UNPROCESSABLE_ENTITY);
     }
     store_and_answer(page, state, &user, loaded, form, attendance::SOURCE_AMENDMENT).await
 }
@@ -334,7 +334,7 @@ async fn store_and_answer(
             }
             let all_conflicts = problems.iter().all(|(_, p)| *p == LineProblem::ChangedMeanwhile);
             let status = if all_conflicts { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-            render(page, &state, user, loaded, &form, &problems, None, status)
+            render(page, user, loaded, &form, &problems, None, status)
         }
     }
 }
@@ -349,7 +349,6 @@ fn problem_text(lang: Lang, problem: &LineProblem) -> String {
 #[allow(clippy::too_many_arguments)]
 fn render(
     page: Page,
-    state: &AppState,
     user: &CurrentUser,
     loaded: Loaded,
     form: &SheetForm,
@@ -432,9 +431,8 @@ fn render(
         SheetState::Frozen if amending => Some(i18n::t(lang, "attendance.state.amending")),
         other => Some(i18n::t(lang, &format!("attendance.state.{}", state_code(other)))),
     };
-    let checkin_open =
-        rules::checkin_window(ctx.class.status(), starts, ctx.session.session.ends_at, state.clock().local_now())
-            == rules::CheckinWindow::Open;
+    // The check-in screen while the class runs: it says itself when the session is not on.
+    let checkin_open = ctx.class.status() == crate::domain::class::ClassStatus::Running;
     let view = SheetView {
         action: if amending { format!("{}/amend", heading.sheet_href) } else { heading.sheet_href.clone() },
         all_present_href: format!("{}?all=present", heading.sheet_href),
@@ -511,7 +509,7 @@ pub async fn signin(
         heading: Heading::of(&ctx),
         superior: issuer.superior_name.to_uppercase(),
         school: issuer.name.to_uppercase(),
-        day_long: dates::format_long(ctx.session.session.starts_at.date()),
+        day_long: format!("{}, {}", issuer.place, dates::format_long(ctx.session.session.starts_at.date())),
         total: lines.len(),
         lines: lines
             .iter()

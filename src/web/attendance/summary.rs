@@ -123,7 +123,7 @@ pub async fn index(user: AttendanceReader, page: Page, state: web::Data<AppState
             title: session.title.clone(),
             when: schedule::format_range(session.starts_at, session.ends_at),
             room: views::room_of(s),
-            teacher: s.teacher(),
+            teacher: if staff { s.teacher() } else { None },
             marked: marked.get(&session.id).copied().unwrap_or(0),
             sheet_href: format!("{base}/attendance"),
             checkin_href: open.then(|| format!("{base}/checkin")),

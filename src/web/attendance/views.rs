@@ -95,6 +95,8 @@ pub struct EligibilityView {
     /// "eligible", "on_track" or "not_eligible".
     pub code: &'static str,
     pub label: String,
+    /// The label under a column that already says "essay eligibility".
+    pub short: String,
     pub note: String,
     /// "ok", "warn" or "err" (a tag's colour).
     pub tone: &'static str,
@@ -106,6 +108,7 @@ pub fn eligibility_view(lang: Lang, tally: &Tally, rules_of_program: &Rules) -> 
         Eligibility::Eligible => EligibilityView {
             code: "eligible",
             label: i18n::t(lang, "attendance.eligibility.eligible"),
+            short: i18n::t(lang, "attendance.eligibility_short.eligible"),
             note: String::new(),
             tone: "ok",
             may_write: true,
@@ -113,6 +116,7 @@ pub fn eligibility_view(lang: Lang, tally: &Tally, rules_of_program: &Rules) -> 
         Eligibility::OnTrack { absences_left } => EligibilityView {
             code: "on_track",
             label: i18n::t(lang, "attendance.eligibility.on_track"),
+            short: i18n::t(lang, "attendance.eligibility_short.on_track"),
             note: if absences_left == 0 {
                 i18n::t(lang, "attendance.eligibility.no_more_absences")
             } else {
@@ -124,6 +128,7 @@ pub fn eligibility_view(lang: Lang, tally: &Tally, rules_of_program: &Rules) -> 
         Eligibility::CannotBecomeEligible => EligibilityView {
             code: "not_eligible",
             label: i18n::t(lang, "attendance.eligibility.not_eligible"),
+            short: i18n::t(lang, "attendance.eligibility_short.not_eligible"),
             note: if rules_of_program.unexcused_disqualifies && tally.unexcused > 0 {
                 i18n::t(lang, "attendance.eligibility.because_unexcused")
             } else {

@@ -41,6 +41,8 @@ struct ClassCard {
 #[derive(Serialize)]
 struct ResultsView {
     no_person: bool,
+    /// A class is running: the check-in page (to type a code) is offered.
+    running: bool,
     classes: Vec<ClassCard>,
 }
 
@@ -49,10 +51,10 @@ pub async fn show(user: LearnerUser, page: Page, state: web::Data<AppState>) -> 
     let Some(person_id) = user.user.person_id else {
         return page
             .titled("portal.results.title")
-            .render("portal/results", &ResultsView { no_person: true, classes: vec![] });
+            .render("portal/results", &ResultsView { no_person: true, running: false, classes: vec![] });
     };
     let classes = state.db(move |c| attendance::of_learner(c, person_id)).await?;
-    let cards = classes
+    let cards: Vec<ClassCard> = classes
         .iter()
         .map(|lc: &LearnerClass| {
             let rules_of_program = lc.program.rules();
@@ -86,5 +88,6 @@ pub async fn show(user: LearnerUser, page: Page, state: web::Data<AppState>) -> 
             }
         })
         .collect();
-    page.titled("portal.results.title").render("portal/results", &ResultsView { no_person: false, classes: cards })
+    let running = cards.iter().any(|c: &ClassCard| c.running && !c.withdrawn);
+    page.titled("portal.results.title").render("portal/results", &ResultsView { no_person: false, running, classes: cards })
 }
