@@ -79,6 +79,9 @@ pub struct Config {
     pub mail_worker: bool,
     /// The largest roster file an import takes, in bytes; a larger upload gets a 413 page.
     pub import_max_bytes: usize,
+    /// A learner who checks in with the QR code more than this many minutes after the session
+    /// starts is marked late (đi muộn) instead of present.
+    pub checkin_late_minutes: u32,
 
     /// Key that signs and encrypts session cookies (BOIDUONG_SECRET_KEY, ≥ 64 characters).
     #[serde(skip)]
@@ -128,6 +131,7 @@ impl Default for Config {
             mail_poll_seconds: 5,
             mail_worker: true,
             import_max_bytes: 5 * 1024 * 1024,
+            checkin_late_minutes: 15,
             secret_key: None,
             demo_password: None,
             smtp_user: None,

@@ -3,6 +3,9 @@
 //! the boundary included), and — when the program says so — with no unexcused absence. A
 //! session made up in another class's session of the same lesson counts as attended.
 
+use time::{Date, PrimitiveDateTime};
+
+use super::class::ClassStatus;
 use super::program::Rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,9 +129,132 @@ pub fn eligibility(tally: &Tally, rules: &Rules) -> Eligibility {
     }
 }
 
+/// Whether a session's sheet may be marked now, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetState {
+    /// The session has not started: nobody marks it yet.
+    NotStarted,
+    /// The class is not running yet (draft or open for nominations).
+    ClassNotRunning,
+    /// Marked as usual by the session's lecturer or staff.
+    Open,
+    /// The class moved on to assessing (or its results are locked): attendance is frozen and
+    /// changes only by a staff amendment with a reason.
+    Frozen,
+    /// The class is closed: nothing changes any more.
+    Closed,
+}
+
+pub fn sheet_state(status: ClassStatus, starts_at: PrimitiveDateTime, now: PrimitiveDateTime) -> SheetState {
+    if now < starts_at {
+        return SheetState::NotStarted;
+    }
+    match status {
+        ClassStatus::Draft | ClassStatus::Nominating => SheetState::ClassNotRunning,
+        ClassStatus::Running => SheetState::Open,
+        ClassStatus::Assessing | ClassStatus::Locked => SheetState::Frozen,
+        ClassStatus::Closed => SheetState::Closed,
+    }
+}
+
+/// Whether QR self check-in is open: the class is running and the session is under way
+/// (from its start, inclusive, to its end, exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckinWindow {
+    NotStarted,
+    Open,
+    Ended,
+    ClassNotRunning,
+}
+
+pub fn checkin_window(
+    status: ClassStatus,
+    starts_at: PrimitiveDateTime,
+    ends_at: PrimitiveDateTime,
+    now: PrimitiveDateTime,
+) -> CheckinWindow {
+    if now < starts_at {
+        CheckinWindow::NotStarted
+    } else if now >= ends_at {
+        CheckinWindow::Ended
+    } else if status != ClassStatus::Running {
+        CheckinWindow::ClassNotRunning
+    } else {
+        CheckinWindow::Open
+    }
+}
+
+/// Whether a learner enrolled from `enrolled_on` (and withdrawn on `withdrawn_on`, if they
+/// were) is on the sheet of a session held on `day`: sessions before their enrolment do not
+/// count for them, nor those from their withdrawal on.
+pub fn on_sheet(day: Date, enrolled_on: Option<Date>, withdrawn_on: Option<Date>) -> bool {
+    enrolled_on.is_none_or(|from| day >= from) && withdrawn_on.is_none_or(|until| day < until)
+}
+
+/// The longest reason kept with an absence or an amendment.
+pub const REASON_MAX_CHARS: usize = 300;
+
+/// What is wrong with one learner's line of a sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineProblem {
+    /// Vắng có phép needs its reason.
+    ReasonRequired,
+    ReasonTooLong,
+    /// Học bù needs the other class's session the learner attended.
+    MadeUpSessionRequired,
+    /// The chosen session is not a session of another class with the same lesson, held already.
+    MadeUpSessionInvalid,
+    /// Only staff record make-ups (they check the other class's sheet).
+    MadeUpStaffOnly,
+    /// The learner was enrolled after this session (from that day).
+    EnrolledLater(Date),
+    /// The learner is not on this session's sheet (another class, withdrawn, not enrolled).
+    NotOnSheet,
+    /// Someone saved this line since the sheet was opened (by hand or by QR check-in).
+    ChangedMeanwhile,
+}
+
+impl LineProblem {
+    pub fn key(&self) -> &'static str {
+        match self {
+            LineProblem::ReasonRequired => "attendance.error.reason_required",
+            LineProblem::ReasonTooLong => "attendance.error.reason_too_long",
+            LineProblem::MadeUpSessionRequired => "attendance.error.made_up_required",
+            LineProblem::MadeUpSessionInvalid => "attendance.error.made_up_invalid",
+            LineProblem::MadeUpStaffOnly => "attendance.error.made_up_staff_only",
+            LineProblem::EnrolledLater(_) => "attendance.error.enrolled_later",
+            LineProblem::NotOnSheet => "attendance.error.not_on_sheet",
+            LineProblem::ChangedMeanwhile => "attendance.error.changed_meanwhile",
+        }
+    }
+}
+
+/// A line as typed: its mark, the reason (kept for excused absences only) and the make-up
+/// session (kept for make-ups only). Returns what is stored, or the first problem.
+pub fn check_line(
+    mark: Mark,
+    reason: &str,
+    made_up_session_id: Option<i64>,
+    may_record_make_up: bool,
+) -> Result<(Option<String>, Option<i64>), LineProblem> {
+    let reason = reason.trim();
+    match mark {
+        Mark::Excused if reason.is_empty() => Err(LineProblem::ReasonRequired),
+        Mark::Excused if reason.chars().count() > REASON_MAX_CHARS => Err(LineProblem::ReasonTooLong),
+        Mark::Excused => Ok((Some(reason.to_owned()), None)),
+        Mark::MadeUp if !may_record_make_up => Err(LineProblem::MadeUpStaffOnly),
+        Mark::MadeUp => match made_up_session_id {
+            Some(id) => Ok((None, Some(id))),
+            None => Err(LineProblem::MadeUpSessionRequired),
+        },
+        Mark::Present | Mark::Late | Mark::Unexcused => Ok((None, None)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::{date, datetime};
 
     fn tally(sessions: u32, marks: &[Mark]) -> Tally {
         let mut t = Tally { sessions, ..Default::default() };
@@ -180,5 +306,48 @@ mod tests {
             assert_eq!(Mark::parse(m.code()), Some(m));
         }
         assert!(Mark::Late.attended() && !Mark::Excused.attended());
+    }
+
+    #[test]
+    fn a_sheet_opens_at_the_start_and_freezes_when_the_class_moves_on() {
+        let start = datetime!(2026-03-12 07:30);
+        let before = datetime!(2026-03-12 07:29:59);
+        assert_eq!(sheet_state(ClassStatus::Running, start, before), SheetState::NotStarted);
+        assert_eq!(sheet_state(ClassStatus::Running, start, start), SheetState::Open);
+        assert_eq!(sheet_state(ClassStatus::Assessing, start, start), SheetState::Frozen);
+        assert_eq!(sheet_state(ClassStatus::Locked, start, start), SheetState::Frozen);
+        assert_eq!(sheet_state(ClassStatus::Closed, start, start), SheetState::Closed);
+        assert_eq!(sheet_state(ClassStatus::Nominating, start, start), SheetState::ClassNotRunning);
+    }
+
+    #[test]
+    fn check_in_is_open_from_the_start_to_the_end() {
+        let (start, end) = (datetime!(2026-03-12 07:30), datetime!(2026-03-12 11:00));
+        let at = |t| checkin_window(ClassStatus::Running, start, end, t);
+        assert_eq!(at(datetime!(2026-03-12 07:29)), CheckinWindow::NotStarted);
+        assert_eq!(at(start), CheckinWindow::Open);
+        assert_eq!(at(datetime!(2026-03-12 10:59:59)), CheckinWindow::Open);
+        assert_eq!(at(end), CheckinWindow::Ended);
+        assert_eq!(checkin_window(ClassStatus::Assessing, start, end, start), CheckinWindow::ClassNotRunning);
+    }
+
+    #[test]
+    fn sessions_count_from_the_enrolment_day_until_the_withdrawal() {
+        let day = date!(2026 - 03 - 12);
+        assert!(on_sheet(day, Some(day), None));
+        assert!(!on_sheet(day, Some(date!(2026 - 03 - 13)), None));
+        assert!(on_sheet(day, None, Some(date!(2026 - 03 - 13))));
+        assert!(!on_sheet(day, None, Some(day)));
+    }
+
+    #[test]
+    fn an_excused_absence_needs_a_reason_and_a_make_up_its_session() {
+        assert_eq!(check_line(Mark::Excused, "  ", None, true), Err(LineProblem::ReasonRequired));
+        assert_eq!(check_line(Mark::Excused, " Ốm ", None, true), Ok((Some("Ốm".into()), None)));
+        assert_eq!(check_line(Mark::Excused, &"x".repeat(301), None, true), Err(LineProblem::ReasonTooLong));
+        assert_eq!(check_line(Mark::MadeUp, "", None, true), Err(LineProblem::MadeUpSessionRequired));
+        assert_eq!(check_line(Mark::MadeUp, "", Some(5), false), Err(LineProblem::MadeUpStaffOnly));
+        assert_eq!(check_line(Mark::MadeUp, "x", Some(5), true), Ok((None, Some(5))));
+        assert_eq!(check_line(Mark::Present, "ghi chú", Some(5), false), Ok((None, None)));
     }
 }

@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod calendar;
 pub mod certificate;
 pub mod changes;
+pub mod checkin;
 pub mod citizen_id;
 pub mod class;
 pub mod dates;

@@ -1,15 +1,34 @@
 //! Attendance (điểm danh) rows and the tally eligibility is computed from. The sheet, QR
 //! check-in and amendments write here; results, certificates and the portals read the tallies.
+//!
+//! A whole sheet is saved in one transaction with its lines batched: the roster and the
+//! make-up sessions are read and checked first, then one write transaction compares each line
+//! with the version its editor saw (a line someone else saved meanwhile — by hand or by QR — is
+//! refused, not overwritten), inserts the new lines in one statement, updates the changed ones,
+//! records an amendment in the audit log with its reason, and queues the absence-limit emails
+//! of the learners who can no longer become eligible (once per enrolment).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 use serde::Serialize;
 use time::{Date, PrimitiveDateTime};
 
-use super::{DbConn, StoreResult};
-use crate::db::schema::{attendance, class_sessions, enrolments};
-use crate::domain::attendance::{Mark, Tally};
+use super::audit::{self, Actor};
+use super::classes::{self, Class};
+use super::outbox::{self, NewEmail};
+use super::programs::{self, Program};
+use super::sessions::{self, Session, SessionView};
+use super::{DbConn, Scope, StoreError, StoreResult};
+use crate::db::schema::{attendance, class_sessions, classes as classes_t, enrolments, people, users};
+use crate::domain::attendance::{self as rules, Eligibility, LineProblem, Mark, Tally};
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::{class as class_names, numbers, schedule};
+
+/// How a line was written.
+pub const SOURCE_SHEET: &str = "sheet";
+pub const SOURCE_QR: &str = "qr";
+pub const SOURCE_AMENDMENT: &str = "amendment";
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, PartialEq)]
 #[diesel(table_name = attendance)]
@@ -32,23 +51,44 @@ impl AttendanceRow {
     }
 }
 
+/// Enrolment statuses whose learners appear on sheets and summaries: the enrolled, and those
+/// who withdrew (for the sessions before they did).
+const ON_ROSTER: [&str; 2] = ["enrolled", "withdrawn"];
+
 /// The tally of every enrolment of a class: the sessions that count for each learner (those
 /// on or after the day they were enrolled) and their marks. Enrolments without marks get an
 /// empty tally over their sessions.
 pub fn tallies(conn: &mut DbConn, class_id: i64) -> StoreResult<HashMap<i64, Tally>> {
-    let learners: Vec<(i64, Option<Date>)> = enrolments::table
+    tallies_among(conn, class_id, None)
+}
+
+/// The tallies of some enrolments of a class only (a learner's page, the limit check of a save).
+pub fn tallies_of(conn: &mut DbConn, class_id: i64, enrolment_ids: &[i64]) -> StoreResult<HashMap<i64, Tally>> {
+    tallies_among(conn, class_id, Some(enrolment_ids))
+}
+
+fn tallies_among(conn: &mut DbConn, class_id: i64, only: Option<&[i64]>) -> StoreResult<HashMap<i64, Tally>> {
+    let mut q = enrolments::table
         .filter(enrolments::class_id.eq(class_id))
         .select((enrolments::id, enrolments::enrolled_on))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = only {
+        q = q.filter(enrolments::id.eq_any(ids.to_vec()));
+    }
+    let learners: Vec<(i64, Option<Date>)> = q.load(conn)?;
     let session_days: Vec<(i64, PrimitiveDateTime)> = class_sessions::table
         .filter(class_sessions::class_id.eq(class_id))
         .select((class_sessions::id, class_sessions::starts_at))
         .load(conn)?;
-    let marks: Vec<(i64, i64, String)> = attendance::table
+    let mut marks = attendance::table
         .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
         .filter(class_sessions::class_id.eq(class_id))
         .select((attendance::enrolment_id, attendance::session_id, attendance::status))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = only {
+        marks = marks.filter(attendance::enrolment_id.eq_any(ids.to_vec()));
+    }
+    let marks: Vec<(i64, i64, String)> = marks.load(conn)?;
     let mut out: HashMap<i64, Tally> = HashMap::with_capacity(learners.len());
     for (enrolment, enrolled_on) in &learners {
         let counted = session_days.iter().filter(|(_, at)| enrolled_on.is_none_or(|d| at.date() >= d)).count();
@@ -73,4 +113,720 @@ pub fn of_enrolment(conn: &mut DbConn, enrolment_id: i64) -> StoreResult<Vec<Att
         .filter(attendance::enrolment_id.eq(enrolment_id))
         .select(AttendanceRow::as_select())
         .load(conn)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// A session and its sheet
+
+/// A session with what its pages need: names, its class and the class's program.
+#[derive(Debug, Clone)]
+pub struct SessionContext {
+    pub session: SessionView,
+    pub class: Class,
+    pub program: Program,
+}
+
+impl SessionContext {
+    /// "Lớp bồi dưỡng nhận thức về Đảng khóa II năm 2026".
+    pub fn class_full_name(&self) -> String {
+        class_names::full_name(&self.program.name, self.class.ordinal, self.class.year)
+    }
+}
+
+/// The session `session_id` of class `class_id` (NotFound when it belongs to another class).
+pub fn context(conn: &mut DbConn, class_id: i64, session_id: i64) -> StoreResult<SessionContext> {
+    let session = sessions::find(conn, session_id)?;
+    if session.class_id != class_id {
+        return Err(StoreError::NotFound);
+    }
+    let session = sessions::with_names(conn, vec![session])?.pop().ok_or(StoreError::NotFound)?;
+    let class = classes::find(conn, class_id)?;
+    let program = programs::find(conn, class.program_id)?;
+    Ok(SessionContext { session, class, program })
+}
+
+/// Whether a lecturer teaches at least one session of a class.
+pub fn teaches(conn: &mut DbConn, user_id: i64, class_id: i64) -> StoreResult<bool> {
+    let n: i64 = class_sessions::table
+        .filter(class_sessions::class_id.eq(class_id))
+        .filter(class_sessions::lecturer_user_id.eq(user_id))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// A learner of the class as sheets and summaries list them.
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct Learner {
+    pub enrolment_id: i64,
+    pub person_id: i64,
+    pub full_name: String,
+    pub date_of_birth: Date,
+    pub org_unit_id: i64,
+    pub status: String,
+    pub enrolled_on: Option<Date>,
+    pub withdrawn_on: Option<Date>,
+}
+
+/// The enrolled (and withdrawn) learners of a class in list order, within a scope.
+pub fn learners(conn: &mut DbConn, class_id: i64, scope: &Scope) -> StoreResult<Vec<Learner>> {
+    let mut q = enrolments::table
+        .inner_join(people::table)
+        .filter(enrolments::class_id.eq(class_id))
+        .filter(enrolments::status.eq_any(ON_ROSTER))
+        .select((
+            enrolments::id,
+            people::id,
+            people::full_name,
+            people::date_of_birth,
+            people::org_unit_id,
+            enrolments::status,
+            enrolments::enrolled_on,
+            enrolments::withdrawn_on,
+        ))
+        .into_boxed();
+    if let Scope::Units(ids) = scope {
+        q = q.filter(people::org_unit_id.eq_any(ids.clone()));
+    }
+    Ok(q.order((people::sort_key.asc(), people::id.asc())).load(conn)?)
+}
+
+/// One line of a session's sheet: a learner the session counts for, and their mark if any.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetLine {
+    pub learner: Learner,
+    pub mark: Option<AttendanceRow>,
+}
+
+/// The sheet of a session: the learners it counts for (enrolled on or before its day, not
+/// withdrawn by then) in list order, with their marks.
+pub fn sheet(conn: &mut DbConn, session: &Session) -> StoreResult<Vec<SheetLine>> {
+    let day = session.starts_at.date();
+    let mut marks: HashMap<i64, AttendanceRow> =
+        of_session(conn, session.id)?.into_iter().map(|r| (r.enrolment_id, r)).collect();
+    Ok(learners(conn, session.class_id, &Scope::All)?
+        .into_iter()
+        .filter(|l| rules::on_sheet(day, l.enrolled_on, l.withdrawn_on))
+        .map(|learner| {
+            let mark = marks.remove(&learner.enrolment_id);
+            SheetLine { learner, mark }
+        })
+        .collect())
+}
+
+/// Sessions of other classes with the same lesson, held already: where a learner may have
+/// made this session up. Newest first.
+pub fn make_up_options(conn: &mut DbConn, session: &Session, now: PrimitiveDateTime) -> StoreResult<Vec<SessionView>> {
+    let Some(lesson) = session.lesson_id else {
+        return Ok(Vec::new());
+    };
+    let found: Vec<Session> = class_sessions::table
+        .filter(class_sessions::lesson_id.eq(lesson))
+        .filter(class_sessions::class_id.ne(session.class_id))
+        .filter(class_sessions::starts_at.le(now))
+        .order(class_sessions::starts_at.desc())
+        .limit(50)
+        .select(Session::as_select())
+        .load(conn)?;
+    sessions::with_names(conn, found)
+}
+
+/// One learner's line as submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineInput {
+    pub enrolment_id: i64,
+    pub mark: Mark,
+    pub reason: String,
+    pub made_up_session_id: Option<i64>,
+    /// The version of the line the editor saw; 0 when it had no mark.
+    pub seen_version: i32,
+}
+
+/// A save of some lines of a sheet.
+#[derive(Debug, Clone)]
+pub struct SaveRequest<'a> {
+    pub session: &'a Session,
+    pub lines: &'a [LineInput],
+    /// SOURCE_SHEET or SOURCE_AMENDMENT.
+    pub source: &'static str,
+    pub may_record_make_up: bool,
+    /// The reason of an amendment (required for one), recorded in the audit log.
+    pub amendment_reason: Option<&'a str>,
+    /// Local wall-clock time: make-up sessions must have been held by then.
+    pub now_local: PrimitiveDateTime,
+    /// The same moment in UTC, as the lines record it.
+    pub now_utc: PrimitiveDateTime,
+    pub message_id_domain: &'a str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Saved {
+    /// Lines inserted or changed (unchanged lines are not written).
+    pub written: usize,
+    /// Learners who reached the absence limit with this save (their emails are queued).
+    pub reached_limit: usize,
+}
+
+/// A stored line as a save compares it.
+struct Current {
+    id: i64,
+    status: String,
+    reason: Option<String>,
+    made_up_session_id: Option<i64>,
+    version: i32,
+}
+
+/// Saves the lines of a sheet in one transaction: all of them, or — when a line is wrong or
+/// was changed meanwhile — none, with the problems by enrolment.
+pub fn save_sheet(
+    conn: &mut DbConn,
+    actor: &Actor,
+    req: &SaveRequest<'_>,
+) -> StoreResult<Result<Saved, Vec<(i64, LineProblem)>>> {
+    let session = req.session;
+    let day = session.starts_at.date();
+    let roster: HashMap<i64, (Option<Date>, Option<Date>)> = enrolments::table
+        .filter(enrolments::class_id.eq(session.class_id))
+        .filter(enrolments::status.eq_any(ON_ROSTER))
+        .select((enrolments::id, enrolments::enrolled_on, enrolments::withdrawn_on))
+        .load::<(i64, Option<Date>, Option<Date>)>(conn)?
+        .into_iter()
+        .map(|(id, from, until)| (id, (from, until)))
+        .collect();
+    let make_up_ids: HashSet<i64> = req.lines.iter().filter_map(|l| l.made_up_session_id).collect();
+    let valid_make_ups: HashSet<i64> = if make_up_ids.is_empty() {
+        HashSet::new()
+    } else {
+        class_sessions::table
+            .filter(class_sessions::id.eq_any(make_up_ids.into_iter().collect::<Vec<_>>()))
+            .select(Session::as_select())
+            .load::<Session>(conn)?
+            .into_iter()
+            .filter(|other| {
+                session.lesson_id.is_some()
+                    && other.lesson_id == session.lesson_id
+                    && other.class_id != session.class_id
+                    && other.starts_at <= req.now_local
+            })
+            .map(|other| other.id)
+            .collect()
+    };
+
+    let mut problems: Vec<(i64, LineProblem)> = Vec::new();
+    // What each line stores: (input, reason, make-up session).
+    let mut wanted: Vec<(&LineInput, Option<String>, Option<i64>)> = Vec::with_capacity(req.lines.len());
+    for line in req.lines {
+        match roster.get(&line.enrolment_id) {
+            None => {
+                problems.push((line.enrolment_id, LineProblem::NotOnSheet));
+                continue;
+            }
+            Some((from, until)) if !rules::on_sheet(day, *from, *until) => {
+                let problem = match from {
+                    Some(from) if *from > day => LineProblem::EnrolledLater(*from),
+                    _ => LineProblem::NotOnSheet,
+                };
+                problems.push((line.enrolment_id, problem));
+                continue;
+            }
+            Some(_) => {}
+        }
+        match rules::check_line(line.mark, &line.reason, line.made_up_session_id, req.may_record_make_up) {
+            Err(problem) => problems.push((line.enrolment_id, problem)),
+            Ok((_, Some(other))) if !valid_make_ups.contains(&other) => {
+                problems.push((line.enrolment_id, LineProblem::MadeUpSessionInvalid))
+            }
+            Ok((reason, made_up)) => wanted.push((line, reason, made_up)),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+
+    super::write_tx(conn, |conn| {
+        let current: HashMap<i64, Current> = attendance::table
+            .filter(attendance::session_id.eq(session.id))
+            .select((
+                attendance::enrolment_id,
+                attendance::id,
+                attendance::status,
+                attendance::reason,
+                attendance::made_up_session_id,
+                attendance::version,
+            ))
+            .load::<(i64, i64, String, Option<String>, Option<i64>, i32)>(conn)?
+            .into_iter()
+            .map(|(e, id, status, reason, made_up_session_id, version)| {
+                (e, Current { id, status, reason, made_up_session_id, version })
+            })
+            .collect();
+        let now = req.now_utc;
+        let mut conflicts = Vec::new();
+        let mut inserts = Vec::new();
+        let mut updates: Vec<(&Current, &LineInput, &Option<String>, Option<i64>)> = Vec::new();
+        for (line, reason, made_up) in &wanted {
+            match current.get(&line.enrolment_id) {
+                Some(c) if c.status == line.mark.code() && &c.reason == reason && c.made_up_session_id == *made_up => {}
+                Some(c) if c.version != line.seen_version => {
+                    conflicts.push((line.enrolment_id, LineProblem::ChangedMeanwhile))
+                }
+                None if line.seen_version != 0 => conflicts.push((line.enrolment_id, LineProblem::ChangedMeanwhile)),
+                Some(c) => updates.push((c, line, reason, *made_up)),
+                None => inserts.push(NewLine {
+                    enrolment_id: line.enrolment_id,
+                    session_id: session.id,
+                    status: line.mark.code(),
+                    reason: reason.as_deref(),
+                    made_up_session_id: *made_up,
+                    source: req.source,
+                    marked_by: actor.user_id,
+                    marked_at: now,
+                }),
+            }
+        }
+        if !conflicts.is_empty() {
+            return Ok(Err(conflicts));
+        }
+        insert_lines(conn, &inserts)?;
+        for (c, line, reason, made_up) in &updates {
+            let changed = diesel::update(
+                attendance::table.filter(attendance::id.eq(c.id)).filter(attendance::version.eq(c.version)),
+            )
+            .set((
+                attendance::status.eq(line.mark.code()),
+                attendance::reason.eq(*reason),
+                attendance::made_up_session_id.eq(*made_up),
+                attendance::source.eq(req.source),
+                attendance::marked_by.eq(actor.user_id),
+                attendance::marked_at.eq(now),
+                attendance::version.eq(c.version + 1),
+            ))
+            .execute(conn)?;
+            if changed != 1 {
+                return Err(StoreError::Conflict("attendance.error.changed_meanwhile"));
+            }
+        }
+        if let Some(reason) = req.amendment_reason {
+            let before: Vec<serde_json::Value> = updates
+                .iter()
+                .map(|(c, line, _, _)| {
+                    serde_json::json!({ "enrolment_id": line.enrolment_id, "status": c.status, "reason": c.reason })
+                })
+                .collect();
+            let after: Vec<serde_json::Value> = wanted
+                .iter()
+                .filter(|(line, reason, made_up)| {
+                    current.get(&line.enrolment_id).is_none_or(|c| {
+                        !(c.status == line.mark.code() && &c.reason == reason && c.made_up_session_id == *made_up)
+                    })
+                })
+                .map(|(line, reason, made_up)| {
+                    serde_json::json!({
+                        "enrolment_id": line.enrolment_id,
+                        "status": line.mark.code(),
+                        "reason": reason,
+                        "made_up_session_id": made_up,
+                    })
+                })
+                .collect();
+            if !after.is_empty() {
+                audit::record_with_reason(
+                    conn,
+                    actor,
+                    "session",
+                    Some(session.id),
+                    "amend_attendance",
+                    Some(&before),
+                    Some(&after),
+                    Some(reason),
+                )?;
+            }
+        }
+        let written = inserts.len() + updates.len();
+        // Only a new absence can take a learner over the limit.
+        let absent: Vec<i64> = inserts
+            .iter()
+            .map(|row| (row.enrolment_id, row.status))
+            .chain(updates.iter().map(|(_, line, _, _)| (line.enrolment_id, line.mark.code())))
+            .filter(|(_, status)| Mark::parse(status).is_some_and(|m| !m.attended()))
+            .map(|(id, _)| id)
+            .collect();
+        let reached_limit = if absent.is_empty() {
+            0
+        } else {
+            notify_absence_limits(conn, session.class_id, &absent, req.message_id_domain)?
+        };
+        Ok(Ok(Saved { written, reached_limit }))
+    })
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = attendance)]
+struct NewLine<'a> {
+    enrolment_id: i64,
+    session_id: i64,
+    status: &'a str,
+    reason: Option<&'a str>,
+    made_up_session_id: Option<i64>,
+    source: &'a str,
+    marked_by: Option<i64>,
+    marked_at: PrimitiveDateTime,
+}
+
+/// Inserts lines with one multi-row statement per backend (diesel's multi-backend connection
+/// has no batch insert), a few hundred rows at a time to stay under SQLite's parameter limit.
+fn insert_lines(conn: &mut DbConn, lines: &[NewLine<'_>]) -> StoreResult<()> {
+    for chunk in lines.chunks(500) {
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(attendance::table).values(chunk).execute(c)?,
+            DbConn::Postgres(c) => diesel::insert_into(attendance::table).values(chunk).execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The absence limit
+
+/// Queues the absence-limit emails of those of `enrolment_ids` who can no longer become
+/// eligible: to the learner (when they have an email) and to their chi bộ's secretaries, once
+/// per enrolment (the outbox key). Returns how many learners are over the limit.
+pub fn notify_absence_limits(
+    conn: &mut DbConn,
+    class_id: i64,
+    enrolment_ids: &[i64],
+    message_id_domain: &str,
+) -> StoreResult<usize> {
+    let class = classes::find(conn, class_id)?;
+    let program = programs::find(conn, class.program_id)?;
+    let rules = program.rules();
+    let over: Vec<(i64, Tally)> = tallies_of(conn, class_id, enrolment_ids)?
+        .into_iter()
+        .filter(|(_, t)| rules::eligibility(t, &rules) == Eligibility::CannotBecomeEligible)
+        .collect();
+    let class_name = class_names::full_name(&program.name, class.ordinal, class.year);
+    for (enrolment_id, tally) in &over {
+        let (person_id, full_name, email, unit): (i64, String, Option<String>, i64) = enrolments::table
+            .inner_join(people::table)
+            .filter(enrolments::id.eq(enrolment_id))
+            .select((people::id, people::full_name, people::email, people::org_unit_id))
+            .first(conn)?;
+        let missed = missed_sessions(conn, *enrolment_id)?;
+        let allowed = rules::max_absences(tally.sessions, rules.max_absence_permille);
+        let data = serde_json::json!({
+            "learner": full_name,
+            "class": class_name,
+            "absent": tally.absent(),
+            "excused": tally.excused,
+            "unexcused": tally.unexcused,
+            "sessions": tally.sessions,
+            "allowed": allowed,
+            "over_ratio": tally.absent() > allowed,
+            "max_ratio": numbers::format_percent(rules.max_absence_permille),
+            "unexcused_rule": rules.unexcused_disqualifies,
+            "missed": missed,
+            "unit": super::orgs::label(conn, unit)?,
+        });
+        if let Some(email) = email.filter(|e| !e.trim().is_empty()) {
+            let account: Option<(i64, String)> = users::table
+                .filter(users::person_id.eq(person_id))
+                .select((users::id, users::language))
+                .first(conn)
+                .optional()?;
+            let mut data = data.clone();
+            data["name"] = serde_json::json!(full_name);
+            outbox::enqueue(
+                conn,
+                &NewEmail {
+                    key: format!("absence-limit:{enrolment_id}"),
+                    to_email: email,
+                    to_name: full_name.clone(),
+                    user_id: account.as_ref().map(|a| a.0),
+                    person_id: Some(person_id),
+                    template: "absence_limit".into(),
+                    language: account.map_or_else(|| "vi".into(), |a| a.1),
+                    data,
+                    attachment: None,
+                },
+                message_id_domain,
+            )?;
+        }
+        for (user_id, name, address) in super::orgs::secretaries_of(conn, unit)? {
+            let language: String = users::table.find(user_id).select(users::language).first(conn)?;
+            let mut data = data.clone();
+            data["name"] = serde_json::json!(name);
+            outbox::enqueue(
+                conn,
+                &NewEmail {
+                    key: format!("absence-limit:{enrolment_id}:secretary:{user_id}"),
+                    to_email: address,
+                    to_name: name,
+                    user_id: Some(user_id),
+                    person_id: None,
+                    template: "absence_limit_secretary".into(),
+                    language,
+                    data,
+                    attachment: None,
+                },
+                message_id_domain,
+            )?;
+        }
+    }
+    Ok(over.len())
+}
+
+/// A session a learner missed, as an email or a page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissedSession {
+    pub seq: i32,
+    pub title: String,
+    /// "07:30–11:00 ngày 12/03/2026".
+    pub when: String,
+    pub excused: bool,
+    pub reason: Option<String>,
+}
+
+fn missed_sessions(conn: &mut DbConn, enrolment_id: i64) -> StoreResult<Vec<MissedSession>> {
+    let rows: Vec<(i32, String, PrimitiveDateTime, PrimitiveDateTime, String, Option<String>)> = attendance::table
+        .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
+        .filter(attendance::enrolment_id.eq(enrolment_id))
+        .filter(attendance::status.eq_any([Mark::Excused.code(), Mark::Unexcused.code()]))
+        .order(class_sessions::seq)
+        .select((
+            class_sessions::seq,
+            class_sessions::title,
+            class_sessions::starts_at,
+            class_sessions::ends_at,
+            attendance::status,
+            attendance::reason,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, title, starts_at, ends_at, status, reason)| MissedSession {
+            seq,
+            title,
+            when: schedule::format_range(starts_at, ends_at),
+            excused: status == Mark::Excused.code(),
+            reason,
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// QR self check-in
+
+/// What a check-in did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckedIn {
+    /// Marked now, present or late.
+    Marked(Mark),
+    /// The learner was marked as attending already (by a check-in or the sheet), at that time
+    /// (UTC); nothing changed.
+    Already(Mark, PrimitiveDateTime),
+}
+
+/// Marks a learner present or late for a session, once: a line that already says they
+/// attended stays as it is; an absence marked before they arrived becomes their arrival.
+pub fn check_in(
+    conn: &mut DbConn,
+    session_id: i64,
+    enrolment_id: i64,
+    mark: Mark,
+    user_id: i64,
+    now: PrimitiveDateTime,
+) -> StoreResult<CheckedIn> {
+    super::write_tx(conn, |conn| {
+        let existing: Option<AttendanceRow> = attendance::table
+            .filter(attendance::session_id.eq(session_id))
+            .filter(attendance::enrolment_id.eq(enrolment_id))
+            .select(AttendanceRow::as_select())
+            .first(conn)
+            .optional()?;
+        match existing {
+            Some(row) if row.mark().is_some_and(Mark::attended) => {
+                Ok(CheckedIn::Already(row.mark().unwrap_or(Mark::Present), row.marked_at))
+            }
+            Some(row) => {
+                diesel::update(attendance::table.find(row.id))
+                    .set((
+                        attendance::status.eq(mark.code()),
+                        attendance::reason.eq(None::<String>),
+                        attendance::made_up_session_id.eq(None::<i64>),
+                        attendance::source.eq(SOURCE_QR),
+                        attendance::marked_by.eq(user_id),
+                        attendance::marked_at.eq(now),
+                        attendance::version.eq(row.version + 1),
+                    ))
+                    .execute(conn)?;
+                Ok(CheckedIn::Marked(mark))
+            }
+            None => {
+                diesel::insert_into(attendance::table)
+                    .values((
+                        attendance::enrolment_id.eq(enrolment_id),
+                        attendance::session_id.eq(session_id),
+                        attendance::status.eq(mark.code()),
+                        attendance::source.eq(SOURCE_QR),
+                        attendance::marked_by.eq(user_id),
+                        attendance::marked_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                Ok(CheckedIn::Marked(mark))
+            }
+        }
+    })
+}
+
+/// The mark of one learner for one session, if any.
+pub fn mark_of(conn: &mut DbConn, session_id: i64, enrolment_id: i64) -> StoreResult<Option<AttendanceRow>> {
+    Ok(attendance::table
+        .filter(attendance::session_id.eq(session_id))
+        .filter(attendance::enrolment_id.eq(enrolment_id))
+        .select(AttendanceRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A person's enrolment that a session counts for (enrolled, on or after their enrolment day).
+pub fn enrolment_for_session(conn: &mut DbConn, person_id: i64, session: &Session) -> StoreResult<Option<i64>> {
+    let found: Option<(i64, String, Option<Date>, Option<Date>)> = enrolments::table
+        .filter(enrolments::person_id.eq(person_id))
+        .filter(enrolments::class_id.eq(session.class_id))
+        .select((enrolments::id, enrolments::status, enrolments::enrolled_on, enrolments::withdrawn_on))
+        .first(conn)
+        .optional()?;
+    Ok(found
+        .filter(|(_, status, from, until)| {
+            status == EnrolmentStatus::Enrolled.code() && rules::on_sheet(session.starts_at.date(), *from, *until)
+        })
+        .map(|(id, ..)| id))
+}
+
+/// Sessions under way at `now` (local time) in the running classes a person is enrolled in,
+/// with the enrolment: where a typed short code may belong.
+pub fn open_sessions_of(conn: &mut DbConn, person_id: i64, now: PrimitiveDateTime) -> StoreResult<Vec<(Session, i64)>> {
+    Ok(class_sessions::table
+        .inner_join(enrolments::table.on(enrolments::class_id.eq(class_sessions::class_id)))
+        .inner_join(classes_t::table.on(classes_t::id.eq(class_sessions::class_id)))
+        .filter(enrolments::person_id.eq(person_id))
+        .filter(enrolments::status.eq(EnrolmentStatus::Enrolled.code()))
+        .filter(classes_t::status.eq("running"))
+        .filter(class_sessions::starts_at.le(now))
+        .filter(class_sessions::ends_at.gt(now))
+        .select((Session::as_select(), enrolments::id))
+        .load(conn)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summaries
+
+/// A learner of a class with their tally, for the class summary.
+#[derive(Debug, Clone)]
+pub struct SummaryLine {
+    pub learner: Learner,
+    pub tally: Tally,
+}
+
+/// The learners of a class within a scope, in list order, with their tallies.
+pub fn summary(conn: &mut DbConn, class_id: i64, scope: &Scope) -> StoreResult<Vec<SummaryLine>> {
+    let learners = learners(conn, class_id, scope)?;
+    let ids: Vec<i64> = learners.iter().map(|l| l.enrolment_id).collect();
+    let mut tallies =
+        if matches!(scope, Scope::All) { tallies(conn, class_id)? } else { tallies_of(conn, class_id, &ids)? };
+    Ok(learners
+        .into_iter()
+        .map(|learner| {
+            let tally = tallies.remove(&learner.enrolment_id).unwrap_or_default();
+            SummaryLine { learner, tally }
+        })
+        .collect())
+}
+
+/// Every mark of the learners of a class, for the session-by-session table of an export:
+/// (enrolment, session) → status.
+pub fn matrix(conn: &mut DbConn, class_id: i64) -> StoreResult<HashMap<(i64, i64), String>> {
+    Ok(attendance::table
+        .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
+        .filter(class_sessions::class_id.eq(class_id))
+        .select((attendance::enrolment_id, attendance::session_id, attendance::status))
+        .load::<(i64, i64, String)>(conn)?
+        .into_iter()
+        .map(|(e, s, status)| ((e, s), status))
+        .collect())
+}
+
+/// One of a learner's classes, with their attendance so far.
+#[derive(Debug, Clone)]
+pub struct LearnerClass {
+    pub enrolment_id: i64,
+    pub enrolment_status: String,
+    pub class: Class,
+    pub program: Program,
+    pub tally: Tally,
+    /// The class's sessions with the learner's mark (None: not marked, or not counted).
+    pub sessions: Vec<(Session, Option<AttendanceRow>)>,
+}
+
+/// The classes a person is (or was) enrolled in, newest first, with their attendance.
+pub fn of_learner(conn: &mut DbConn, person_id: i64) -> StoreResult<Vec<LearnerClass>> {
+    let enrolled: Vec<(i64, String, i64)> = enrolments::table
+        .filter(enrolments::person_id.eq(person_id))
+        .filter(enrolments::status.eq_any(ON_ROSTER))
+        .order(enrolments::id.desc())
+        .select((enrolments::id, enrolments::status, enrolments::class_id))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(enrolled.len());
+    for (enrolment_id, enrolment_status, class_id) in enrolled {
+        let class = classes::find(conn, class_id)?;
+        let program = programs::find(conn, class.program_id)?;
+        let tally = tallies_of(conn, class_id, &[enrolment_id])?.remove(&enrolment_id).unwrap_or_default();
+        let mut marks: HashMap<i64, AttendanceRow> =
+            of_enrolment(conn, enrolment_id)?.into_iter().map(|r| (r.session_id, r)).collect();
+        let sessions = sessions::of_class(conn, class_id)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .map(|(id, s)| (s, marks.remove(&id)))
+            .collect();
+        out.push(LearnerClass { enrolment_id, enrolment_status, class, program, tally, sessions });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where people start
+
+/// The classes a lecturer teaches a session of.
+pub fn classes_taught(conn: &mut DbConn, user_id: i64) -> StoreResult<Vec<i64>> {
+    Ok(class_sessions::table
+        .filter(class_sessions::lecturer_user_id.eq(user_id))
+        .select(class_sessions::class_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// The classes with at least one enrolled (or withdrawn) learner within a scope: a secretary's
+/// classes.
+pub fn classes_with_learners_in(conn: &mut DbConn, scope: &Scope) -> StoreResult<Vec<i64>> {
+    let mut q = enrolments::table
+        .inner_join(people::table)
+        .filter(enrolments::status.eq_any(ON_ROSTER))
+        .select(enrolments::class_id)
+        .distinct()
+        .into_boxed();
+    if let Scope::Units(ids) = scope {
+        q = q.filter(people::org_unit_id.eq_any(ids.clone()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// How many lines each session has, by session.
+pub fn marked_counts(conn: &mut DbConn, session_ids: &[i64]) -> StoreResult<HashMap<i64, i64>> {
+    Ok(attendance::table
+        .filter(attendance::session_id.eq_any(session_ids.to_vec()))
+        .group_by(attendance::session_id)
+        .select((attendance::session_id, diesel::dsl::count_star()))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect())
 }

@@ -33,6 +33,22 @@ pub fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> StoreResult<()> {
+    record_with_reason(conn, actor, entity, entity_id, action, before, after, None)
+}
+
+/// Records one change with the reason its author gave (an amendment of frozen attendance or
+/// of locked results). Call it inside the transaction that makes the change.
+#[allow(clippy::too_many_arguments)]
+pub fn record_with_reason<B: Serialize, A: Serialize>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    entity: &str,
+    entity_id: Option<i64>,
+    action: &str,
+    before: Option<&B>,
+    after: Option<&A>,
+    reason: Option<&str>,
+) -> StoreResult<()> {
     let to_json = |v: &dyn erased::Json| v.json();
     diesel::insert_into(audit_events::table)
         .values((
@@ -44,6 +60,7 @@ pub fn record<B: Serialize, A: Serialize>(
             audit_events::action.eq(action),
             audit_events::before_json.eq(before.map(|b| to_json(&b))),
             audit_events::after_json.eq(after.map(|a| to_json(&a))),
+            audit_events::reason.eq(reason),
         ))
         .execute(conn)?;
     Ok(())

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -20,6 +21,7 @@ pub mod orgs;
 pub mod page;
 pub mod pager;
 pub mod people;
+pub mod portal;
 pub mod programs;
 pub mod redirect;
 pub mod resources;
@@ -49,6 +51,8 @@ pub fn router() -> Router {
     resources::routes(&mut r);
     calendar::routes(&mut r);
     enrolment::routes(&mut r);
+    attendance::routes(&mut r);
+    portal::routes(&mut r);
     r
 }
 

@@ -66,6 +66,8 @@ fn page_data<V: Serialize>(page: &Page, view: &V) -> anyhow::Result<serde_json::
 const NAV: &[(&str, &str, &[Role])] = &[
     ("/", "nav.home", &[]),
     ("/calendar", "nav.calendar", &[]),
+    ("/attendance", "nav.attendance", &[Role::Admin, Role::Staff, Role::Lecturer, Role::Secretary]),
+    ("/me/results", "nav.my_results", &[Role::Learner]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
     ("/nominations", "nav.nominations", &[Role::Secretary]),
     ("/nominations/review", "nav.review", &[Role::Admin, Role::Staff]),

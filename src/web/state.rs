@@ -13,6 +13,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::credentials::password::Hasher;
 use crate::db::{DbConn, Pool};
+use crate::domain::checkin::CheckinKey;
 use crate::mail::invitations::MailContext;
 use crate::render::Templates;
 use crate::store::login_throttle::Limits;
@@ -30,6 +31,9 @@ pub struct AppState {
     pub school: RwLock<SchoolSettings>,
     /// Wakes the mail worker when a handler has queued a message.
     pub mail_wakeup: Arc<Notify>,
+    /// Signs the QR check-in codes: from BOIDUONG_SECRET_KEY, or random for this run (then a
+    /// code shown before a restart is refused after it).
+    pub checkin_key: CheckinKey,
 }
 
 impl AppState {
@@ -40,6 +44,7 @@ impl AppState {
         school: SchoolSettings,
         mail_wakeup: Arc<Notify>,
     ) -> anyhow::Result<Self> {
+        let checkin_key = checkin_key(config.secret_key.as_deref());
         let trusted_proxies = if config.trust_forwarded_for { Some(config.trusted_proxy_ranges()?) } else { None };
         Ok(Self {
             pool,
@@ -49,6 +54,7 @@ impl AppState {
             templates,
             school: RwLock::new(school),
             mail_wakeup,
+            checkin_key,
         })
     }
 
@@ -106,5 +112,16 @@ impl AppState {
 
     pub fn set_school(&self, settings: SchoolSettings) {
         *self.school.write().expect("settings lock") = settings;
+    }
+}
+
+fn checkin_key(secret: Option<&str>) -> CheckinKey {
+    match secret {
+        Some(secret) => CheckinKey::from_secret(secret),
+        None => {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).expect("the OS random source is available");
+            CheckinKey::from_bytes(bytes)
+        }
     }
 }

@@ -170,18 +170,25 @@ impl TestApp {
     /// Waits (at most `seconds`) for a .eml file addressed to `to` and returns its bytes. The
     /// demo school sends a few invitations of its own, so tests look for their recipient.
     pub async fn wait_for_file_to(&self, to: &str, seconds: u64) -> Vec<u8> {
+        self.wait_for_file_about(to, "", seconds).await
+    }
+
+    /// The first email written to the outbox folder for `to` whose subject starts with
+    /// `subject` (the demo school writes emails of its own to its people).
+    pub async fn wait_for_file_about(&self, to: &str, subject: &str, seconds: u64) -> Vec<u8> {
         for _ in 0..seconds * 20 {
             for path in self.outbox_files() {
                 let raw = std::fs::read(&path).unwrap_or_default();
-                let message = mail_parser::MessageParser::default().parse(&raw);
-                let addressed = message.as_ref().and_then(|m| m.to()).and_then(|a| a.first()).and_then(|a| a.address());
-                if addressed == Some(to) {
+                let Some(message) = mail_parser::MessageParser::default().parse(&raw) else { continue };
+                let addressed = message.to().and_then(|a| a.first()).and_then(|a| a.address());
+                let about = message.subject().is_some_and(|s| s.starts_with(subject));
+                if addressed == Some(to) && about {
                     return raw;
                 }
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("no email to {to} within {seconds} s");
+        panic!("no email to {to} about {subject:?} within {seconds} s");
     }
 
     /// Asks for a password reset of `email` and returns the link of the email that brings it
@@ -230,6 +237,8 @@ impl TestApp {
             diesel::delete(class_sessions::table).execute(c)?;
             diesel::delete(calendar_feeds::table.filter(calendar_feeds::kind.eq("class"))).execute(c)?;
             diesel::delete(classes::table).execute(c)?;
+            // Emails about the demo's learners: their keys hold enrolment ids, which may be reused.
+            diesel::delete(outbox::table.filter(outbox::message_key.like("absence-limit:%"))).execute(c)?;
             Ok(())
         })
         .expect("the demo's classes are removed");

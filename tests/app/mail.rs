@@ -147,7 +147,7 @@ async fn through_a_real_smtp_server_with_subject_text_and_headers_intact() {
     })
     .await;
     request_reset(&app, SECRETARY).await;
-    let received = smtp.wait_for_to(SECRETARY, 10).await;
+    let received = smtp.wait_for_subject(SECRETARY, "Đặt lại mật khẩu", 10).await;
     assert_eq!(received.len(), 1);
     let message = received[0].parsed();
     assert_eq!(message.subject(), Some("Đặt lại mật khẩu — Trường Chính trị tỉnh Đắk Lắk"));
@@ -159,7 +159,12 @@ async fn through_a_real_smtp_server_with_subject_text_and_headers_intact() {
     assert!(message.body_html(0).unwrap().contains("Nguyễn Văn Bình"));
     let key = {
         use boiduong::db::schema::outbox::dsl::*;
-        outbox.filter(recipient_email.eq(SECRETARY)).select(message_key).first::<String>(&mut app.conn()).unwrap()
+        outbox
+            .filter(recipient_email.eq(SECRETARY))
+            .filter(message_key.like("reset:%"))
+            .select(message_key)
+            .first::<String>(&mut app.conn())
+            .unwrap()
     };
     for _ in 0..40 {
         if row_of(&app, &key).status == outbox::SENT {

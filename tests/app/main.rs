@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod attendance;
 mod audit;
 mod auth;
 mod browser;

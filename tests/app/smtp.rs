@@ -186,14 +186,22 @@ impl SmtpServer {
     }
 
     /// Waits until a message to `to` arrived (at most `seconds`), then returns those messages.
-    pub async fn wait_for_to(&self, to: &str, seconds: u64) -> Vec<Received> {
+    /// Waits until a message to `to` whose subject starts with `subject` arrived (at most
+    /// `seconds`), then returns those messages: the demo school sends mail of its own.
+    pub async fn wait_for_subject(&self, to: &str, subject: &str, seconds: u64) -> Vec<Received> {
+        let matching = || {
+            self.received_to(to)
+                .into_iter()
+                .filter(|m| m.parsed().subject().is_some_and(|s| s.starts_with(subject)))
+                .collect::<Vec<_>>()
+        };
         for _ in 0..seconds * 20 {
-            if !self.received_to(to).is_empty() {
+            if !matching().is_empty() {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.received_to(to)
+        matching()
     }
 
     /// Waits until at least `n` messages arrived (at most `seconds`), then returns them all.

@@ -236,6 +236,11 @@ role_extractor!(
     SecretaryUser, [Secretary]
 );
 role_extractor!(
+    /// Who follows a class's attendance: staff and admins for every class, lecturers for the
+    /// classes they teach, secretaries for their own units' learners (the handlers narrow it).
+    AttendanceReader, [Admin, Staff, Lecturer, Secretary]
+);
+role_extractor!(
     /// Học viên, for their own classes, attendance, results and certificates.
     LearnerUser, [Learner]
 );

@@ -1,0 +1,318 @@
+//! Saving attendance sheets of 200 learners over HTTP with 32 concurrent writers, on SQLite:
+//! the release build's server runs in this process on loopback; each writer logs in as staff
+//! and saves the sheet of a session of its own again and again, every line changed each time
+//! (present and late in turn, two learners absent with a reason), with the version it saw — the
+//! way a lecturer's phone posts it. Reported: saves per second, latency percentiles, refused or
+//! failed saves (a "database is locked" would be a 500). Next to it, in the same run and on the
+//! same database: the raw floor, one transaction inserting 200 rows with one batched statement
+//! through diesel, alone.
+//!
+//! `cargo run --release --example attendance_bench [seconds] [writers]` (default 20 s, 32).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use boiduong::config::Config;
+use boiduong::db::DbConn;
+use boiduong::db::schema::{attendance, classes};
+use boiduong::startup::Application;
+use boiduong::store::audit::Actor;
+use boiduong::store::classes::ClassInput;
+use boiduong::store::issuers::{self, IssuerInput};
+use boiduong::store::sessions::{self, SessionInput};
+use boiduong::store::{Scope, enrolments, people, programs};
+use diesel::prelude::*;
+use time::{PrimitiveDateTime, Time};
+use tokio::sync::Mutex;
+
+const PASSWORD: &str = "bench-password-2026";
+const STAFF: &str = "giaovu@boiduong.test";
+const LEARNERS: usize = 200;
+
+struct Setup {
+    class: i64,
+    sessions: Vec<i64>,
+    enrolments: Vec<i64>,
+    /// A session kept for the raw inserts.
+    scratch: i64,
+}
+
+/// A running class with 200 learners and a session held for each writer (and one more).
+fn setup(pool: &boiduong::db::Pool, writers: usize) -> anyhow::Result<Setup> {
+    let mut c = pool.get()?;
+    let actor = Actor::system("bench");
+    let venue = boiduong::store::venues::create_venue(
+        &mut c,
+        &actor,
+        &boiduong::store::venues::VenueInput {
+            name: "Cơ sở Tuy Hòa".into(),
+            address: "Tuy Hòa".into(),
+            place: "Tuy Hòa".into(),
+            active: true,
+        },
+    )?;
+    let issuer = issuers::create(
+        &mut c,
+        &actor,
+        &IssuerInput {
+            kind: "school".into(),
+            superior_name: "Tỉnh ủy Đắk Lắk".into(),
+            name: "Trường Chính trị tỉnh Đắk Lắk".into(),
+            org_unit_id: None,
+            place: "Buôn Ma Thuột".into(),
+            signer_delegation: String::new(),
+            signer_title: "HIỆU TRƯỞNG".into(),
+            signer_name: "Trần Văn Thành".into(),
+            active: true,
+        },
+    )?;
+    let program = programs::all(&mut c)?.into_iter().find(|p| p.code == "NTVD").expect("NTVD is seeded");
+    let lessons = programs::lessons_of(&mut c, program.id)?;
+    let today = boiduong::clock::Clock::default().today();
+    let first = today - time::Duration::days(writers as i64 + 2);
+    let class = boiduong::store::classes::create(
+        &mut c,
+        &actor,
+        &ClassInput {
+            program_id: program.id,
+            year: 2026,
+            ordinal: 1,
+            issuer_id: issuer,
+            co_org_unit_id: None,
+            venue_id: venue,
+            first_day: first,
+            last_day: today,
+            capacity: 250,
+            opening_decision_no: "1-QĐ/TCT".into(),
+            opening_decision_date: Some(first),
+            signer_delegation: String::new(),
+            signer_title: "HIỆU TRƯỞNG".into(),
+            signer_name: "Trần Văn Thành".into(),
+        },
+    )?;
+    let plan: Vec<SessionInput> = (0..=writers)
+        .map(|k| {
+            let day = first + time::Duration::days(k as i64);
+            let lesson = &lessons[k % lessons.len()];
+            SessionInput {
+                lesson_id: Some(lesson.id),
+                title: lesson.title.clone(),
+                periods: 5,
+                starts_at: PrimitiveDateTime::new(day, Time::from_hms(7, 30, 0).unwrap()),
+                ends_at: PrimitiveDateTime::new(day, Time::from_hms(11, 0, 0).unwrap()),
+                room_id: None,
+                lecturer_user_id: None,
+                guest_speaker_id: None,
+            }
+        })
+        .collect();
+    sessions::replace_plan(&mut c, &actor, class, &plan)?.map_err(|e| anyhow::anyhow!("clashes: {e:?}"))?;
+    let mut ids: Vec<i64> = sessions::of_class(&mut c, class)?.into_iter().map(|s| s.id).collect();
+    let scratch = ids.pop().expect("one more session");
+    let everyone =
+        people::list(&mut c, &Scope::All, &people::PeopleQuery { page: 1, per_page: 300, ..Default::default() })?.items;
+    anyhow::ensure!(everyone.len() >= LEARNERS, "the demo school has {} people", everyone.len());
+    let mut enrolled = Vec::with_capacity(LEARNERS);
+    for person in everyone.iter().take(LEARNERS) {
+        enrolments::enrol(&mut c, &actor, class, person.id, enrolments::SOURCE_STAFF, first)?;
+        enrolled.push(enrolments::of_person_in_class(&mut c, person.id, class)?.expect("enrolled").id);
+    }
+    diesel::update(classes::table.find(class)).set(classes::status.eq("running")).execute(&mut *c)?;
+    Ok(Setup { class, sessions: ids, enrolments: enrolled, scratch })
+}
+
+fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    Some(html[start..start + html[start..].find('"')?].to_owned())
+}
+
+async fn logged_in_client(base: &str) -> anyhow::Result<(reqwest::Client, String)> {
+    let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let login = client.get(format!("{base}/login")).send().await?.text().await?;
+    let token = csrf_in(&login).ok_or_else(|| anyhow::anyhow!("no token on the login page"))?;
+    let body = serde_urlencoded::to_string([
+        ("csrf_token", token.as_str()),
+        ("email", STAFF),
+        ("password", PASSWORD),
+        ("next", "/"),
+    ])?;
+    let res = client
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await?;
+    anyhow::ensure!(res.status() == 303, "login answered {}", res.status());
+    let page = client.get(format!("{base}/account/password")).send().await?.text().await?;
+    let token = csrf_in(&page).ok_or_else(|| anyhow::anyhow!("no token after login"))?;
+    Ok((client, token))
+}
+
+/// The sheet of round `round` (from 1): every line differs from the round before.
+fn sheet_body(token: &str, enrolments: &[i64], round: usize) -> String {
+    let base = if round % 2 == 1 { "present" } else { "late" };
+    let absent = [(2 * round) % enrolments.len(), (2 * round + 1) % enrolments.len()];
+    let mut fields: Vec<(String, String)> = vec![("csrf_token".into(), token.into())];
+    for (i, e) in enrolments.iter().enumerate() {
+        let (status, reason) =
+            if absent.contains(&i) { ("excused", "Ốm, có giấy của trạm y tế") } else { (base, "") };
+        fields.push(("e".into(), e.to_string()));
+        fields.push((format!("s{e}"), status.into()));
+        fields.push((format!("r{e}"), reason.into()));
+        // Each save changes every line, so every line's version is the number of saves so far.
+        fields.push((format!("v{e}"), (round - 1).to_string()));
+    }
+    serde_urlencoded::to_string(fields).expect("fields encode")
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// One transaction inserting 200 attendance rows with one batched statement, `runs` times,
+/// alone (the rows are removed after each run, outside the timing).
+fn raw_inserts(pool: &boiduong::db::Pool, setup: &Setup, runs: usize) -> anyhow::Result<Vec<Duration>> {
+    let mut conn = pool.get()?;
+    let DbConn::Sqlite(c) = &mut *conn else { anyhow::bail!("the bench runs on SQLite") };
+    let now = PrimitiveDateTime::new(time::Date::from_calendar_date(2026, time::Month::March, 12)?, Time::MIDNIGHT);
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let rows: Vec<_> = setup
+            .enrolments
+            .iter()
+            .map(|e| {
+                (
+                    attendance::enrolment_id.eq(*e),
+                    attendance::session_id.eq(setup.scratch),
+                    attendance::status.eq("present"),
+                    attendance::source.eq("sheet"),
+                    attendance::marked_at.eq(now),
+                )
+            })
+            .collect();
+        let started = Instant::now();
+        c.immediate_transaction(|c| diesel::insert_into(attendance::table).values(&rows).execute(c))?;
+        times.push(started.elapsed());
+        diesel::delete(attendance::table.filter(attendance::session_id.eq(setup.scratch))).execute(c)?;
+    }
+    Ok(times)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let seconds: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(20);
+    let writers: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(32);
+    let dir = tempfile::tempdir()?;
+    let config = Config {
+        database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
+        bind: "127.0.0.1:0".into(),
+        secret_key: Some("b".repeat(64)),
+        demo_password: Some(PASSWORD.into()),
+        log: "warn".into(),
+        outbox_dir: dir.path().join("outbox").display().to_string(),
+        mail_worker: false,
+        ..Config::default()
+    };
+    boiduong::cli::init_tracing(&config.log);
+    let pool = boiduong::db::connect(&config.database_url, config.db_pool_size)?;
+    boiduong::bootstrap::prepare(&pool, &config, true)?;
+    let setup = Arc::new(setup(&pool, writers)?);
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let app = Application::build_on(listener, pool.clone(), config.clone())?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+
+    let raw_before = raw_inserts(&pool, &setup, 200)?;
+
+    let mut clients = Vec::with_capacity(writers);
+    for _ in 0..writers {
+        clients.push(logged_in_client(&base).await?);
+    }
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let failures = Arc::new(Mutex::new(Vec::<String>::new()));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (w, (client, token)) in clients.into_iter().enumerate() {
+        let (setup, latencies, failures, base) = (setup.clone(), latencies.clone(), failures.clone(), base.clone());
+        tasks.push(tokio::spawn(async move {
+            let session = setup.sessions[w];
+            let url = format!("{base}/classes/{}/sessions/{session}/attendance", setup.class);
+            let mut round = 1;
+            let mut mine = Vec::new();
+            while Instant::now() < deadline {
+                let body = sheet_body(&token, &setup.enrolments, round);
+                let sent = Instant::now();
+                let res = client
+                    .post(&url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body)
+                    .send()
+                    .await;
+                let elapsed = sent.elapsed();
+                match res {
+                    Ok(res) if res.status() == 303 => {
+                        mine.push(elapsed);
+                        round += 1;
+                    }
+                    Ok(res) => {
+                        let status = res.status();
+                        let text = res.text().await.unwrap_or_default();
+                        let locked = if text.contains("database is locked") { " (database is locked)" } else { "" };
+                        failures.lock().await.push(format!("writer {w}, round {round}: {status}{locked}"));
+                        break;
+                    }
+                    Err(e) => {
+                        failures.lock().await.push(format!("writer {w}, round {round}: {e}"));
+                        break;
+                    }
+                }
+            }
+            latencies.lock().await.extend(mine);
+        }));
+    }
+    for task in tasks {
+        task.await?;
+    }
+    let wall = started.elapsed();
+    let raw_after = raw_inserts(&pool, &setup, 200)?;
+
+    let mut lat = latencies.lock().await.clone();
+    lat.sort();
+    let mut raw: Vec<Duration> = raw_before.into_iter().chain(raw_after).collect();
+    raw.sort();
+    let rows: i64 = attendance::table.count().get_result(&mut *pool.get()?)?;
+    println!("attendance sheets of {LEARNERS} learners, {writers} concurrent writers, {seconds} s, SQLite");
+    println!(
+        "saves: {} ({:.1}/s, {:.0} lines/s); latency ms p50 {:.1} p90 {:.1} p99 {:.1} max {:.1}",
+        lat.len(),
+        lat.len() as f64 / wall.as_secs_f64(),
+        (lat.len() * LEARNERS) as f64 / wall.as_secs_f64(),
+        percentile(&lat, 0.50),
+        percentile(&lat, 0.90),
+        percentile(&lat, 0.99),
+        lat.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+    );
+    let failures = failures.lock().await;
+    println!(
+        "refused or failed saves: {}{}",
+        failures.len(),
+        if failures.is_empty() { String::new() } else { format!(": {failures:?}") }
+    );
+    println!(
+        "raw 200-row insert in one transaction (diesel, one batched statement, alone): ms p50 {:.2} p99 {:.2}; \
+         × {writers} writers queued = {:.1} ms",
+        percentile(&raw, 0.50),
+        percentile(&raw, 0.99),
+        percentile(&raw, 0.50) * writers as f64,
+    );
+    println!("attendance rows stored: {rows}");
+    Ok(())
+}
