@@ -302,6 +302,9 @@ pub fn of_people(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<Vec<Class
     Ok(out)
 }
 
+/// The enrolments a nomination made, or why each refused person could not be nominated.
+pub type Nominated = Result<Vec<i64>, Vec<(i64, NominationRefusal)>>;
+
 /// Sends people to a class (đề nghị cử đi học), all or none: every person must be in the
 /// secretary's scope (else NotFound, as if they did not exist) and pass
 /// `domain::enrolment::check_nomination`; otherwise nothing is written and the refusals are
@@ -313,7 +316,7 @@ pub fn nominate(
     class_id: i64,
     person_ids: &[i64],
     now: PrimitiveDateTime,
-) -> StoreResult<Result<Vec<i64>, Vec<(i64, NominationRefusal)>>> {
+) -> StoreResult<Nominated> {
     super::write_tx(conn, |conn| {
         let class = super::classes::find(conn, class_id)?;
         let program = super::programs::find(conn, class.program_id)?;

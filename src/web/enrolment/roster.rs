@@ -301,6 +301,7 @@ struct Done {
 
 /// A decision with what follows it, in one transaction: the learner's account and invitation on
 /// approval, and the nominating secretary's email.
+#[allow(clippy::too_many_arguments)]
 fn decide_and_tell(
     c: &mut DbConn,
     actor: &Actor,
