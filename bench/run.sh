@@ -57,20 +57,39 @@ SECRETARY=$(login bithu@boiduong.test)
 
 CEILING=($(measure /healthz))
 HOME_LEARNER=($(measure / "$LEARNER"))
+RESULTS_LEARNER=($(measure /me/results "$LEARNER"))
+CALENDAR_LEARNER=($(measure /calendar "$LEARNER"))
+HOME_SECRETARY=($(measure / "$SECRETARY"))
 PEOPLE=($(measure "/people" "$STAFF"))
 PEOPLE_SEARCH=($(measure "/people?q=nguyen+thi" "$STAFF"))
 SECRETARY_PEOPLE=($(measure "/people" "$SECRETARY"))
 ROSTER=($(measure "/classes/$ROSTER_CLASS/roster" "$STAFF"))
 RSS_KB=$(ps -o rss= -p "$SERVER" | tr -d ' ')
 
+# Then a burst of 100 failed logins sent at once (each with its own session and CSRF token),
+# and the resident memory 2 s after it.
+for i in $(seq 1 100); do
+  curl -s -c "$WORK/burst$i" "$BASE/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 \
+    | sed 's/.*value="//;s/"$//' > "$WORK/burst$i.token"
+done
+seq 1 100 | xargs -P 100 -I{} sh -c 'curl -s -o /dev/null -w "%{http_code}\n" -b "$0/burst{}" \
+  --data-urlencode "email=giaovu@boiduong.test" --data-urlencode "password=wrong-{}" \
+  --data-urlencode "csrf_token=$(cat "$0/burst{}.token")" "$1/login"' "$WORK" "$BASE" > "$WORK/burst.codes"
+sleep 2
+BURST_RSS_KB=$(ps -o rss= -p "$SERVER" | tr -d ' ')
+PEAK_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 echo "scenario | req/s | p99 | errors | × /healthz"
 echo "--- | --- | --- | --- | ---"
 echo "GET /healthz (ceiling) | ${CEILING[0]} | ${CEILING[1]} | ${CEILING[2]} | 1"
 echo "learner home, logged in | ${HOME_LEARNER[0]} | ${HOME_LEARNER[1]} | ${HOME_LEARNER[2]} | $(ratio "${HOME_LEARNER[0]}" "${CEILING[0]}")"
+echo "learner results page | ${RESULTS_LEARNER[0]} | ${RESULTS_LEARNER[1]} | ${RESULTS_LEARNER[2]} | $(ratio "${RESULTS_LEARNER[0]}" "${CEILING[0]}")"
+echo "learner calendar, this week | ${CALENDAR_LEARNER[0]} | ${CALENDAR_LEARNER[1]} | ${CALENDAR_LEARNER[2]} | $(ratio "${CALENDAR_LEARNER[0]}" "${CEILING[0]}")"
+echo "secretary home | ${HOME_SECRETARY[0]} | ${HOME_SECRETARY[1]} | ${HOME_SECRETARY[2]} | $(ratio "${HOME_SECRETARY[0]}" "${CEILING[0]}")"
 echo "people list, 50 rows (staff) | ${PEOPLE[0]} | ${PEOPLE[1]} | ${PEOPLE[2]} | $(ratio "${PEOPLE[0]}" "${CEILING[0]}")"
 echo "people search 'nguyen thi' (staff) | ${PEOPLE_SEARCH[0]} | ${PEOPLE_SEARCH[1]} | ${PEOPLE_SEARCH[2]} | $(ratio "${PEOPLE_SEARCH[0]}" "${CEILING[0]}")"
 echo "people list of one cell (secretary) | ${SECRETARY_PEOPLE[0]} | ${SECRETARY_PEOPLE[1]} | ${SECRETARY_PEOPLE[2]} | $(ratio "${SECRETARY_PEOPLE[0]}" "${CEILING[0]}")"
 echo "class roster, 200 learners (staff) | ${ROSTER[0]} | ${ROSTER[1]} | ${ROSTER[2]} | $(ratio "${ROSTER[0]}" "${CEILING[0]}")"
 echo
-echo "server resident memory after the runs: $((RSS_KB / 1024)) MB"
+echo "server resident memory after the runs: $((RSS_KB / 1024)) MB; 2 s after a burst of 100 failed logins: $((BURST_RSS_KB / 1024)) MB (peak of the whole run $((PEAK_KB / 1024)) MB; answers: $(sort "$WORK/burst.codes" | uniq -c | awk '{printf "%s×%s ", $1, $2}'))"

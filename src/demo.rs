@@ -16,7 +16,11 @@ use crate::store::people::{self, PersonInput};
 use crate::store::settings::{self, SchoolSettings};
 use crate::store::users::{self, NewUser};
 
+mod attendance;
+mod nominations;
 mod school_classes;
+
+pub use attendance::attendance;
 
 pub const PROVINCE: &str = "Đắk Lắk";
 
@@ -239,7 +243,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         school_classes::load(conn, &actor, crate::clock::Clock::default().today())?;
         attendance(conn, mail, crate::clock::Clock::default().local_now())?;
         calendar_feeds(conn, &actor)?;
-        load_nominations(conn)?;
+        nominations::load_nominations(conn)?;
         Ok(())
     })
 }
@@ -254,206 +258,6 @@ fn calendar_feeds(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
     }
     if let Some(person) = users::find_by_email(conn, "hocvien@boiduong.test")?.and_then(|u| u.person_id) {
         crate::store::calendar::issue(conn, actor, FeedKind::Learner, person, now)?;
-    }
-    Ok(())
-}
-
-/// The chi bộ whose nominations came on paper and were entered by the training office (Chi bộ
-/// thôn 1 — Đảng bộ xã Ea Kar has no secretary account).
-const PAPER_CELL: &str = "Chi bộ thôn 1";
-
-/// Nominations waiting for the school: the demo secretary's people, and those of a chi bộ without
-/// an account entered by staff, sent to the class taking nominations; two approved, one rejected
-/// with a reason, one on the waiting list, the others waiting. The decisions queue no email (the
-/// demo's outbox holds only the registry's invitations). Runs after the classes are made (it
-/// looks the class up by its status).
-fn load_nominations(conn: &mut DbConn) -> anyhow::Result<()> {
-    use crate::domain::class::ClassStatus;
-    use crate::domain::enrolment::{AWARENESS_PROGRAM, Decision};
-    use crate::store::classes::{self, ClassFilter};
-    use crate::store::enrolments;
-
-    let today = crate::domain::dates::today();
-    let nominating = |conn: &mut DbConn| -> anyhow::Result<Vec<crate::store::classes::ClassRow>> {
-        let mut open =
-            classes::list(conn, &ClassFilter { status: Some(ClassStatus::Nominating), ..Default::default() })?;
-        open.sort_by_key(|c| (c.program_code != AWARENESS_PROGRAM, c.first_day));
-        Ok(open)
-    };
-    let Some(class) = nominating(conn)?.into_iter().next() else { return Ok(()) };
-
-    let staff =
-        users::find_by_email(conn, "giaovu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no staff account"))?;
-    let staff = Actor { user_id: Some(staff.id), label: staff.email };
-    let now = crate::domain::dates::now();
-    let program = crate::store::programs::find(conn, class.program_id)?;
-    let wanted = crate::domain::person::Status::parse(match program.code.as_str() {
-        AWARENESS_PROGRAM => "candidate",
-        _ => "probationary",
-    })
-    .expect("a known status");
-
-    let secretary =
-        users::find_by_email(conn, "bithu@boiduong.test")?.ok_or_else(|| anyhow::anyhow!("no secretary"))?;
-    let secretary = users::account(conn, secretary.id)?;
-    let paper_cell = orgs::all(conn)?
-        .into_iter()
-        .find(|u| u.name == PAPER_CELL)
-        .ok_or_else(|| anyhow::anyhow!("no {PAPER_CELL}"))?;
-    let mut sent = Vec::new();
-    for (by, scope, count) in [
-        (
-            Actor { user_id: Some(secretary.user.id), label: secretary.user.email.clone() },
-            orgs::scope_for(conn, &secretary)?,
-            6,
-        ),
-        (staff.clone(), crate::store::Scope::Units(vec![paper_cell.id]), 3),
-    ] {
-        let people: Vec<i64> = enrolments::to_train(conn, &scope)?
-            .into_iter()
-            .filter(|p| crate::domain::person::Status::parse(&p.status) == Some(wanted))
-            .map(|p| p.id)
-            .collect();
-        // One by one: people already on another class's roster are refused and passed over.
-        let mut taken = 0;
-        for person in people {
-            if taken == count {
-                break;
-            }
-            if let Ok(ids) = enrolments::nominate(conn, &by, &scope, class.id, &[person], now)? {
-                sent.extend(ids);
-                taken += 1;
-            }
-        }
-    }
-    if sent.len() < 4 {
-        anyhow::bail!("the demo has too few people to nominate");
-    }
-    // The first of each chi bộ approved, one rejected with its reason, one on the waiting list.
-    let reason = "Chưa đủ thời gian phấn đấu theo quy định; đề nghị cử vào khóa sau.";
-    let chosen = [
-        (sent[0], Decision::Approve),
-        (sent[sent.len() - 1], Decision::Approve),
-        (sent[1], Decision::Reject { reason: reason.into() }),
-        (sent[2], Decision::Waitlist),
-    ];
-    for (id, decision) in chosen {
-        if let Err(refused) = enrolments::decide(conn, &staff, class.id, id, &decision, today, now)? {
-            anyhow::bail!("demo decision refused: {refused:?}");
-        }
-    }
-    Ok(())
-}
-
-/// Reasons learners give for an excused absence.
-const ABSENCE_REASONS: [&str; 6] = [
-    "Ốm, có giấy xác nhận của trạm y tế xã",
-    "Đi công tác theo quyết định của cơ quan",
-    "Việc gia đình (đám cưới em gái), đã xin phép lớp",
-    "Con nhỏ ốm, đã báo giáo viên chủ nhiệm lớp",
-    "Họp chi bộ đột xuất tại cơ sở",
-    "Trực phòng chống bão lũ theo phân công của xã",
-];
-
-/// Attendance in the classes the demo has: the running class for its sessions held so far
-/// (by `now`, local time) and the assessing class for all of them. Most learners attend (a few
-/// late); some miss a session with a reason or without one; two learners of the assessing
-/// class and one of the running class (when it has had three sessions) miss more than the
-/// program allows — their limit emails are queued; one learner of the assessing class made a
-/// session up in another class's session of the same lesson. Deterministic, and a no-op when
-/// no class is running or assessing.
-pub fn attendance(conn: &mut DbConn, mail: &MailContext, now: time::PrimitiveDateTime) -> anyhow::Result<()> {
-    use crate::domain::attendance::Mark;
-    use crate::domain::class::ClassStatus;
-    use crate::store::attendance::{self as marks, LineInput, SaveRequest};
-    use crate::store::classes::{self, ClassFilter};
-    use crate::store::sessions;
-
-    let actor = Actor::system("dữ liệu mẫu");
-    let mut dice = Dice(0xA77E_4DA4_CE11);
-    let all = classes::list(conn, &ClassFilter::default())?;
-    let taking: Vec<(i64, bool)> = all
-        .iter()
-        .filter_map(|c| match ClassStatus::parse(&c.status) {
-            Some(ClassStatus::Assessing) => Some((c.id, true)),
-            Some(ClassStatus::Running) => Some((c.id, false)),
-            _ => None,
-        })
-        .collect();
-    let mut made_up = false;
-    for (class_id, assessing) in taking {
-        let held: Vec<sessions::Session> =
-            sessions::of_class(conn, class_id)?.into_iter().filter(|s| assessing || s.starts_at <= now).collect();
-        let learners = marks::learners(conn, class_id, &crate::store::Scope::All)?;
-        // Who misses more than allowed: the 3rd learner of the assessing class and one in the
-        // middle of its list, the 5th of the running one (once it has had three sessions).
-        let over: Vec<usize> = if assessing {
-            vec![2, learners.len() / 2 + 1]
-        } else if held.len() >= 3 {
-            vec![4]
-        } else {
-            vec![]
-        };
-        for (k, session) in held.iter().enumerate() {
-            let mut lines = Vec::with_capacity(learners.len());
-            for (i, learner) in learners.iter().enumerate() {
-                if !crate::domain::attendance::on_sheet(
-                    session.starts_at.date(),
-                    learner.enrolled_on,
-                    learner.withdrawn_on,
-                ) {
-                    continue;
-                }
-                let roll = dice.below(100);
-                let (mark, reason) = if over.contains(&i) && k < 3 {
-                    if k == 1 { (Mark::Unexcused, "") } else { (Mark::Excused, dice.pick(&ABSENCE_REASONS)) }
-                } else if roll < 4 {
-                    (Mark::Excused, dice.pick(&ABSENCE_REASONS))
-                } else if roll < 6 {
-                    (Mark::Unexcused, "")
-                } else if roll < 11 {
-                    (Mark::Late, "")
-                } else {
-                    (Mark::Present, "")
-                };
-                lines.push(LineInput {
-                    enrolment_id: learner.enrolment_id,
-                    mark,
-                    reason: reason.to_owned(),
-                    made_up_session_id: None,
-                    seen_version: 0,
-                });
-            }
-            // One make-up: the first learner of the assessing class missed this lesson and
-            // attended it in another class's session held since.
-            if assessing && !made_up && session.lesson_id.is_some() {
-                let elsewhere = marks::make_up_options(conn, session, now)?;
-                let later = elsewhere.iter().find(|o| o.session.starts_at > session.starts_at);
-                if let (Some(other), Some(line)) = (later.or(elsewhere.first()), lines.first_mut()) {
-                    line.mark = Mark::MadeUp;
-                    line.reason.clear();
-                    line.made_up_session_id = Some(other.session.id);
-                    made_up = true;
-                }
-            }
-            let saved = marks::save_sheet(
-                conn,
-                &actor,
-                &SaveRequest {
-                    session,
-                    lines: &lines,
-                    source: marks::SOURCE_SHEET,
-                    may_record_make_up: true,
-                    amendment_reason: None,
-                    now_local: now,
-                    now_utc: crate::domain::dates::now(),
-                    message_id_domain: &mail.message_id_domain,
-                },
-            )?;
-            if let Err(problems) = saved {
-                anyhow::bail!("dữ liệu mẫu: điểm danh buổi {} không lưu được: {problems:?}", session.seq);
-            }
-        }
     }
     Ok(())
 }

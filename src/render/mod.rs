@@ -86,6 +86,13 @@ impl Templates {
         self.registry.render(name, data).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
     }
 
+    /// Renders data that is already a JSON value, without converting it a second time (which
+    /// `render` does: handlebars serializes whatever it is given into a new value).
+    pub fn render_value(&self, name: &str, data: serde_json::Value) -> anyhow::Result<String> {
+        let context = handlebars::Context::from(data);
+        self.registry.render_with_context(name, &context).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.registry.has_template(name)
     }

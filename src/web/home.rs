@@ -115,7 +115,7 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
             }
             if let Some(person_id) = user.user.person_id {
                 let person = store::people::find(c, &store::Scope::All, person_id)?;
-                let unit = store::orgs::label(c, person.org_unit_id)?;
+                let unit = tree.label(person.org_unit_id);
                 let status = Status::parse(&person.status).map(|s| i18n::t(lang, &s.label_key())).unwrap_or_default();
                 v.me = Some(LearnerCard { full_name: person.full_name(), status, unit });
             }

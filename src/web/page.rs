@@ -154,7 +154,7 @@ impl Page {
     }
 
     pub fn render_status<V: Serialize>(&self, status: StatusCode, template: &str, view: &V) -> AppResult<HttpResponse> {
-        let body = self.templates.render(template, &page_data(self, view)?)?;
+        let body = self.templates.render_value(template, page_data(self, view)?)?;
         Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
     }
 }
@@ -181,7 +181,7 @@ pub fn error_page(req: &HttpRequest, status: StatusCode, title_key: &str, messag
         message: String,
     }
     let view = ErrorView { status: status.as_u16(), message: page.t(message_key) };
-    page.templates.render("error", &page_data(&page, &view).ok()?).ok()
+    page.templates.render_value("error", page_data(&page, &view).ok()?).ok()
 }
 
 /// A redirect after a successful POST (303 See Other, so the browser follows with GET).
