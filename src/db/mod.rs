@@ -167,6 +167,27 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    /// `.cargo/config.toml` builds SQLite with the query planner stability guarantee; without it
+    /// every cached statement with a bound LIMIT is planned again on each use.
+    #[test]
+    fn sqlite_keeps_the_plans_of_cached_statements() {
+        use diesel::RunQueryDsl;
+        use diesel::sql_types::Text;
+        #[derive(diesel::QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = Text)]
+            compile_options: String,
+        }
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    }
+
     #[test]
     fn scheme_picks_the_backend() {
         assert_eq!(DatabaseUrl::parse("sqlite://data/x.db").unwrap().backend, Backend::Sqlite);

@@ -552,7 +552,7 @@ pub fn notify_absence_limits(
             )?;
         }
         for (user_id, name, address) in super::orgs::secretaries_of(conn, unit)? {
-            let language: String = users::table.find(user_id).select(users::language).first(conn)?;
+            let language: String = users::table.find(user_id).select(users::language).get_result(conn)?;
             let mut data = data.clone();
             data["name"] = serde_json::json!(name);
             outbox::enqueue(

@@ -226,7 +226,7 @@ pub fn last_change(conn: &mut DbConn, entity: &str, entity_id: i64) -> StoreResu
         .optional()?;
     let Some((at, user, label)) = found else { return Ok(None) };
     let name: Option<String> = match user {
-        Some(id) => users::table.find(id).select(users::display_name).first(conn).optional()?,
+        Some(id) => users::table.find(id).select(users::display_name).get_result(conn).optional()?,
         None => None,
     };
     Ok(Some(LastChange { who: name.unwrap_or(label), at }))

@@ -126,7 +126,7 @@ fn create(
         ))
         .returning(calendar_feeds::id)
         .get_result(conn)?;
-    let feed: Feed = calendar_feeds::table.find(id).select(Feed::as_select()).first(conn)?;
+    let feed: Feed = calendar_feeds::table.find(id).select(Feed::as_select()).get_result(conn)?;
     let record = FeedRecord { kind: kind.code(), subject_id };
     audit::record(conn, actor, "calendar_feed", Some(feed.id), "issue", None::<&()>, Some(&record))?;
     Ok(feed)

@@ -101,7 +101,7 @@ pub struct ClassFilter {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<Class> {
-    Ok(classes::table.find(id).select(Class::as_select()).first(conn)?)
+    Ok(classes::table.find(id).select(Class::as_select()).get_result(conn)?)
 }
 
 /// Classes, newest first (by first day).

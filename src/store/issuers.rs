@@ -51,7 +51,7 @@ pub fn all(conn: &mut DbConn) -> StoreResult<Vec<Issuer>> {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<Issuer> {
-    Ok(issuers::table.find(id).select(Issuer::as_select()).first(conn)?)
+    Ok(issuers::table.find(id).select(Issuer::as_select()).get_result(conn)?)
 }
 
 pub fn create(conn: &mut DbConn, actor: &Actor, input: &IssuerInput) -> StoreResult<i64> {

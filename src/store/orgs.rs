@@ -51,7 +51,7 @@ pub fn all(conn: &mut DbConn) -> StoreResult<Vec<OrgUnit>> {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<OrgUnit> {
-    Ok(org_units::table.find(id).select(OrgUnit::as_select()).first(conn)?)
+    Ok(org_units::table.find(id).select(OrgUnit::as_select()).get_result(conn)?)
 }
 
 /// The whole tree in memory, read once per request: names units the way every page shows them

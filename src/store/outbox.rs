@@ -251,7 +251,7 @@ pub fn resend(conn: &mut DbConn, actor: &super::audit::Actor, id: i64) -> StoreR
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<OutboxRow> {
-    Ok(outbox::table.find(id).select(OutboxRow::as_select()).first(conn)?)
+    Ok(outbox::table.find(id).select(OutboxRow::as_select()).get_result(conn)?)
 }
 
 pub fn find_by_key(conn: &mut DbConn, key: &str) -> StoreResult<Option<OutboxRow>> {

@@ -146,7 +146,7 @@ pub fn list(conn: &mut DbConn, scope: &Scope, query: &PeopleQuery) -> StoreResul
 /// A person, if the scope covers their cell; otherwise NotFound, so another unit's person
 /// cannot be told apart from one who does not exist.
 pub fn find(conn: &mut DbConn, scope: &Scope, id: i64) -> StoreResult<Person> {
-    let person: Person = people::table.find(id).select(Person::as_select()).first(conn)?;
+    let person: Person = people::table.find(id).select(Person::as_select()).get_result(conn)?;
     if scope.allows(person.org_unit_id) { Ok(person) } else { Err(StoreError::NotFound) }
 }
 

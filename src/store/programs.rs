@@ -109,7 +109,7 @@ pub fn all(conn: &mut DbConn) -> StoreResult<Vec<Program>> {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<Program> {
-    Ok(programs::table.find(id).select(Program::as_select()).first(conn)?)
+    Ok(programs::table.find(id).select(Program::as_select()).get_result(conn)?)
 }
 
 pub fn lessons_of(conn: &mut DbConn, program_id: i64) -> StoreResult<Vec<Lesson>> {

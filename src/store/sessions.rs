@@ -118,7 +118,7 @@ impl Serialize for ClashKind {
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<Session> {
-    Ok(class_sessions::table.find(id).select(Session::as_select()).first(conn)?)
+    Ok(class_sessions::table.find(id).select(Session::as_select()).get_result(conn)?)
 }
 
 /// The sessions of a class in order.

@@ -54,7 +54,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> StoreResult<Option<User>
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<User> {
-    Ok(users::table.find(id).select(User::as_select()).first(conn)?)
+    Ok(users::table.find(id).select(User::as_select()).get_result(conn)?)
 }
 
 pub fn account(conn: &mut DbConn, id: i64) -> StoreResult<Account> {
@@ -216,7 +216,7 @@ pub fn set_password(
             ))
             .execute(conn)?;
         audit::record(conn, actor, "account", Some(id), "set_password", None::<&()>, None::<&()>)?;
-        Ok(users::table.find(id).select(users::session_version).first(conn)?)
+        Ok(users::table.find(id).select(users::session_version).get_result(conn)?)
     })
 }
 

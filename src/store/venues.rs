@@ -79,7 +79,7 @@ pub fn venues(conn: &mut DbConn) -> StoreResult<Vec<Venue>> {
 }
 
 pub fn venue(conn: &mut DbConn, id: i64) -> StoreResult<Venue> {
-    Ok(venues::table.find(id).select(Venue::as_select()).first(conn)?)
+    Ok(venues::table.find(id).select(Venue::as_select()).get_result(conn)?)
 }
 
 pub fn create_venue(conn: &mut DbConn, actor: &Actor, input: &VenueInput) -> StoreResult<i64> {
@@ -131,7 +131,7 @@ pub fn rooms(conn: &mut DbConn, venue_id: Option<i64>) -> StoreResult<Vec<Room>>
 }
 
 pub fn room(conn: &mut DbConn, id: i64) -> StoreResult<Room> {
-    Ok(rooms::table.find(id).select(Room::as_select()).first(conn)?)
+    Ok(rooms::table.find(id).select(Room::as_select()).get_result(conn)?)
 }
 
 pub fn create_room(conn: &mut DbConn, actor: &Actor, input: &RoomInput) -> StoreResult<i64> {
@@ -170,7 +170,7 @@ pub fn guest_speakers(conn: &mut DbConn) -> StoreResult<Vec<GuestSpeaker>> {
 }
 
 pub fn guest_speaker(conn: &mut DbConn, id: i64) -> StoreResult<GuestSpeaker> {
-    Ok(guest_speakers::table.find(id).select(GuestSpeaker::as_select()).first(conn)?)
+    Ok(guest_speakers::table.find(id).select(GuestSpeaker::as_select()).get_result(conn)?)
 }
 
 pub fn create_guest_speaker(conn: &mut DbConn, actor: &Actor, input: &GuestSpeakerInput) -> StoreResult<i64> {
