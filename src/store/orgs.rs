@@ -3,6 +3,7 @@
 //! wherever a unit is shown.
 
 use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -46,8 +47,28 @@ pub struct FormerName {
 /// Every unit, ordered by name with Vietnamese collation (siblings show in that order).
 pub fn all(conn: &mut DbConn) -> StoreResult<Vec<OrgUnit>> {
     let mut units: Vec<OrgUnit> = org_units::table.select(OrgUnit::as_select()).load(conn)?;
-    units.sort_by(|a, b| crate::domain::names::compare(&a.name, &b.name));
+    units.sort_by_cached_key(|u| name_key(&u.name));
     Ok(units)
+}
+
+/// Collation keys of unit names, kept between requests: sorting the tree with the Vietnamese
+/// collation on every page cost more than reading it (bench/RESULTS.md). A key depends on the
+/// name alone, so nothing needs invalidating; names are few (one per unit, and past ones), and
+/// the cache starts over should it ever pass `NAME_KEYS_MAX`.
+static NAME_KEYS: LazyLock<Mutex<HashMap<String, Arc<[u8]>>>> = LazyLock::new(Default::default);
+const NAME_KEYS_MAX: usize = 20_000;
+
+fn name_key(name: &str) -> Arc<[u8]> {
+    let mut keys = NAME_KEYS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(key) = keys.get(name) {
+        return key.clone();
+    }
+    if keys.len() >= NAME_KEYS_MAX {
+        keys.clear();
+    }
+    let key: Arc<[u8]> = crate::domain::names::collation_key(name).into();
+    keys.insert(name.to_owned(), key.clone());
+    key
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<OrgUnit> {
