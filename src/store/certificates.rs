@@ -168,18 +168,24 @@ pub fn candidates(conn: &mut DbConn, class_id: i64) -> StoreResult<Vec<Candidate
         .collect())
 }
 
+/// What identifies one certificate in the register, and its dates.
+struct Numbering<'a> {
+    number: i32,
+    code: &'a str,
+    issued_on: Date,
+    expires_on: Option<Date>,
+}
+
 /// The document a learner's certificate would print, with the number and code given.
 fn document(
     conn: &mut DbConn,
     class: &Class,
     person_id: i64,
     band: &str,
-    number: i32,
-    code: &str,
-    issued_on: Date,
-    expires_on: Option<Date>,
+    numbering: &Numbering<'_>,
     public_url: &str,
 ) -> StoreResult<Snapshot> {
+    let Numbering { number, code, issued_on, expires_on } = *numbering;
     let program = super::programs::find(conn, class.program_id)?;
     let issuer = super::issuers::find(conn, class.issuer_id)?;
     let venue = super::venues::venue(conn, class.venue_id)?;
@@ -242,10 +248,12 @@ pub fn sample(conn: &mut DbConn, class_id: i64, today: Date, public_url: &str) -
         &class,
         first.person_id,
         &band_code(first.result),
-        0,
-        "0000000000000000",
-        today,
-        rules::expires_on(today, validity),
+        &Numbering {
+            number: 0,
+            code: "0000000000000000",
+            issued_on: today,
+            expires_on: rules::expires_on(today, validity),
+        },
         public_url,
     )?;
     Ok(Some(pdf::render(&snapshot.doc)))
@@ -322,8 +330,14 @@ fn create(conn: &mut DbConn, ctx: &IssueContext<'_>, new: &NewCertificate<'_>) -
     let year = ctx.today.year();
     let number = next_number(conn, new.class.issuer_id, year)?;
     let code = new_code();
-    let snapshot =
-        document(conn, new.class, new.person_id, &new.band, number, &code, ctx.today, new.expires_on, ctx.public_url)?;
+    let snapshot = document(
+        conn,
+        new.class,
+        new.person_id,
+        &new.band,
+        &Numbering { number, code: &code, issued_on: ctx.today, expires_on: new.expires_on },
+        ctx.public_url,
+    )?;
     let bytes = pdf::render(&snapshot.doc);
     let sha = sha256_hex(&bytes);
     let id: i64 = diesel::insert_into(certificates::table)
