@@ -44,11 +44,11 @@ pub fn load(conn: &mut DbConn, actor: &Actor, mail: &MailContext, today: Date, p
             actor,
             revoked.id,
             "Học viên khai man lý lịch, Đảng ủy xã đề nghị thu hồi (Công văn số 12-CV/ĐU)",
-            issued_on + Duration::days(20),
+            (issued_on + Duration::days(20)).min(today),
         )?;
     }
     if let Some(damaged) = issued.new.get(4) {
-        let ctx = context(actor, mail, public_url, issued_on + Duration::days(25));
+        let ctx = context(actor, mail, public_url, (issued_on + Duration::days(25)).min(today));
         certificates::reissue(conn, &ctx, damaged.id, ReissueReason::Damaged, "Giấy bị ướt, nhòe chữ")?;
     }
     old_classes(conn, actor, mail, public_url, today)?;

@@ -439,15 +439,22 @@ pub fn reissue(
     note: &str,
 ) -> StoreResult<Certificate> {
     super::write_tx(conn, |conn| {
+        let issuer_id: i64 = certificates::table.find(id).select(certificates::issuer_id).first(conn)?;
+        lock_register(conn, issuer_id, ctx.today.year())?;
+        // Read after the lock: a reissue of the same certificate that went first is seen here.
         let old = find(conn, id)?;
         if old.status() != CertificateStatus::Valid {
             return Err(StoreError::Conflict("certificate.error.not_valid"));
         }
         let class = super::classes::find(conn, old.class_id)?;
-        lock_register(conn, class.issuer_id, ctx.today.year())?;
-        diesel::update(certificates::table.find(id))
-            .set(certificates::status.eq(CertificateStatus::Superseded.code()))
-            .execute(conn)?;
+        let superseded = diesel::update(
+            certificates::table.find(id).filter(certificates::status.eq(CertificateStatus::Valid.code())),
+        )
+        .set(certificates::status.eq(CertificateStatus::Superseded.code()))
+        .execute(conn)?;
+        if superseded != 1 {
+            return Err(StoreError::Conflict("certificate.error.not_valid"));
+        }
         let note = note.trim();
         let why = if note.is_empty() { reason.code().to_owned() } else { format!("{}: {note}", reason.code()) };
         let new = NewCertificate {
@@ -483,13 +490,19 @@ pub fn revoke(conn: &mut DbConn, actor: &Actor, id: i64, reason: &str, today: Da
         if old.status() != CertificateStatus::Valid {
             return Err(StoreError::Conflict("certificate.error.not_valid"));
         }
-        diesel::update(certificates::table.find(id))
-            .set((
-                certificates::status.eq(CertificateStatus::Revoked.code()),
-                certificates::revoked_on.eq(today),
-                certificates::revoked_reason.eq(reason.trim()),
-            ))
-            .execute(conn)?;
+        // Conditional, so that of two people acting on it at once only one changes it.
+        let revoked = diesel::update(
+            certificates::table.find(id).filter(certificates::status.eq(CertificateStatus::Valid.code())),
+        )
+        .set((
+            certificates::status.eq(CertificateStatus::Revoked.code()),
+            certificates::revoked_on.eq(today),
+            certificates::revoked_reason.eq(reason.trim()),
+        ))
+        .execute(conn)?;
+        if revoked != 1 {
+            return Err(StoreError::Conflict("certificate.error.not_valid"));
+        }
         audit::record_with_reason(
             conn,
             actor,

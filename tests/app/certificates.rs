@@ -447,3 +447,21 @@ async fn a_learner_downloads_their_own_certificate_only() {
     let res = learner.get(&format!("/certificates/{}/pdf", other.id)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn two_reissues_of_one_certificate_at_once_make_one_new_certificate() {
+    let app = spawn_app().await;
+    let class = demo_class(&app, ClassStatus::Closed, "NTVD");
+    let target = valid_of_class(&app, class).into_iter().next().unwrap();
+    let (one, two) = (app.login(STAFF).await, app.login(ADMIN).await);
+    let path = format!("/certificates/{}/reissue", target.id);
+    let fields = [("reason", "error"), ("note", "Sai quê quán")];
+    let (a, b) = tokio::join!(one.post(&path, &fields), two.post(&path, &fields));
+    assert_eq!((a.status(), b.status()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    let reissues: Vec<Certificate> =
+        of_class(&app, class).into_iter().filter(|c| c.reissue_of_id == Some(target.id)).collect();
+    assert_eq!(reissues.len(), 1, "one new certificate");
+    let old = certificates::find(&mut app.conn(), target.id).unwrap();
+    assert_eq!(old.superseded_by_id, Some(reissues[0].id));
+    assert_gap_free(&app, reissues[0].issuer_id, reissues[0].year);
+}
