@@ -465,3 +465,18 @@ async fn two_reissues_of_one_certificate_at_once_make_one_new_certificate() {
     assert_eq!(old.superseded_by_id, Some(reissues[0].id));
     assert_gap_free(&app, reissues[0].issuer_id, reissues[0].year);
 }
+
+#[tokio::test]
+async fn a_code_typed_from_paper_finds_its_certificate() {
+    let app = spawn_app().await;
+    let class = demo_class(&app, ClassStatus::Closed, "NTVD");
+    let cert = valid_of_class(&app, class).into_iter().next().unwrap();
+    let visitor = app.anonymous();
+    let (status, html) = visitor.page("/verify").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(main_text(&html).contains("Mã xác minh"));
+    let typed = boiduong::domain::certificate::format_code(&cert.code).to_lowercase().replace('-', " ");
+    let res = visitor.get(&format!("/verify?code={}", typed.replace(' ', "+"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/verify/{}", cert.code));
+}

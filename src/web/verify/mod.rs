@@ -22,7 +22,26 @@ use crate::domain::dates;
 use crate::store::certificates::{self, Lookup};
 
 pub fn routes(r: &mut Router) {
-    r.get("/verify/{code}", show);
+    r.get("/verify", form).get("/verify/{code}", show);
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CodeQuery {
+    code: String,
+}
+
+/// A code typed from paper ("7k3m-q9tx …"): to its page, read as Crockford's alphabet reads it.
+pub async fn form(_who: Anyone, page: Page, query: web::Query<CodeQuery>) -> AppResult<HttpResponse> {
+    let typed = query.code.trim();
+    if !typed.is_empty() {
+        let code = crate::domain::certificate::normalize_code(typed)
+            .unwrap_or_else(|| typed.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>());
+        if !code.is_empty() {
+            return Ok(super::page::see_other(&format!("/verify/{code}")));
+        }
+    }
+    page.titled("verify.title").render("verify/form", &serde_json::json!({ "code": typed }))
 }
 
 #[derive(Serialize, Default)]
