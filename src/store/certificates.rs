@@ -725,11 +725,12 @@ pub fn register(conn: &mut DbConn, issuer_id: i64, year: i32) -> StoreResult<Vec
         .load(conn)?)
 }
 
-/// The (issuer, year) pairs that have a register, newest first.
-pub fn registers(conn: &mut DbConn) -> StoreResult<Vec<(i64, i32, i32)>> {
-    Ok(certificate_registers::table
-        .order((certificate_registers::year.desc(), certificate_registers::issuer_id))
-        .select((certificate_registers::issuer_id, certificate_registers::year, certificate_registers::last_number))
+/// The registers that hold certificates, newest first: (issuer, year, how many numbers).
+pub fn registers(conn: &mut DbConn) -> StoreResult<Vec<(i64, i32, i64)>> {
+    Ok(certificates::table
+        .group_by((certificates::issuer_id, certificates::year))
+        .order((certificates::year.desc(), certificates::issuer_id))
+        .select((certificates::issuer_id, certificates::year, diesel::dsl::count_star()))
         .load(conn)?)
 }
 

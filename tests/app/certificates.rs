@@ -161,7 +161,7 @@ async fn issuing_needs_locked_results_shows_a_preview_and_twice_gives_the_same()
     assert_eq!(status, StatusCode::OK);
     assert!(main_text(&html).contains(&first[0].register_number()));
     for (suffix, kind) in [("pdf", "application/pdf"), ("xlsx", "application/vnd.openxmlformats")] {
-        let res = staff.get(&format!("{base}/{suffix}")).await;
+        let res = staff.get(&format!("{base}.{suffix}")).await;
         assert_eq!(res.status(), StatusCode::OK, "{suffix}");
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with(kind));
     }
@@ -214,7 +214,7 @@ async fn the_pdf_carries_the_exact_name_and_a_qr_code_of_the_verification_url() 
     let staff = app.login(STAFF).await;
     staff.post(&format!("/classes/{class}/certificates"), &[]).await;
     let cert = valid_of_class(&app, class).into_iter().find(|c| c.enrolment_id == enrolment.id).unwrap();
-    let res = staff.get(&format!("/certificates/{}/pdf", cert.id)).await;
+    let res = staff.get(&format!("/certificates/{}.pdf", cert.id)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let pdf = res.bytes().await.unwrap().to_vec();
     assert_eq!(pdf, certificates::pdf_bytes(&mut app.conn(), cert.id).unwrap(), "the stored file");
@@ -439,12 +439,12 @@ async fn a_learner_downloads_their_own_certificate_only() {
     assert_eq!(status, StatusCode::OK);
     let text = main_text(&html);
     assert!(text.contains(&own.register_number()) && !text.contains(&other.register_number()), "{text}");
-    let res = learner.get(&format!("/me/certificates/{}/pdf", own.id)).await;
+    let res = learner.get(&format!("/me/certificates/{}.pdf", own.id)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.bytes().await.unwrap().to_vec(), certificates::pdf_bytes(&mut app.conn(), own.id).unwrap());
-    let res = learner.get(&format!("/me/certificates/{}/pdf", other.id)).await;
+    let res = learner.get(&format!("/me/certificates/{}.pdf", other.id)).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = learner.get(&format!("/certificates/{}/pdf", other.id)).await;
+    let res = learner.get(&format!("/certificates/{}.pdf", other.id)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
@@ -479,4 +479,71 @@ async fn a_code_typed_from_paper_finds_its_certificate() {
     let res = visitor.get(&format!("/verify?code={}", typed.replace(' ', "+"))).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), format!("/verify/{}", cert.code));
+}
+
+/// For the browser walk (which starts without the demo's classes): a locked awareness class
+/// with the demo learner and two others, its certificates issued, one revoked and one
+/// reissued, so every certificate page has a link to it.
+pub async fn browser_fixture(app: &TestApp) {
+    use boiduong::store::audit::Actor;
+    use boiduong::store::classes::ClassInput;
+    let mut c = app.conn();
+    let actor = Actor::system("kiểm thử");
+    let program = boiduong::store::programs::all(&mut c).unwrap().into_iter().find(|p| p.code == "NTVD").unwrap();
+    let issuer = boiduong::store::issuers::all(&mut c).unwrap().into_iter().next().unwrap();
+    let venue = boiduong::store::venues::venues(&mut c).unwrap().into_iter().next().unwrap();
+    let today = app.config.clock.today();
+    let first_day = today - time::Duration::days(40);
+    let class = boiduong::store::classes::create(
+        &mut c,
+        &actor,
+        &ClassInput {
+            program_id: program.id,
+            year: first_day.year(),
+            ordinal: 9,
+            issuer_id: issuer.id,
+            co_org_unit_id: None,
+            venue_id: venue.id,
+            first_day,
+            last_day: first_day + time::Duration::days(11),
+            capacity: 30,
+            opening_decision_no: "99-QĐ/TCT".into(),
+            opening_decision_date: Some(first_day - time::Duration::days(14)),
+            signer_delegation: issuer.signer_delegation.clone(),
+            signer_title: issuer.signer_title.clone(),
+            signer_name: issuer.signer_name.clone(),
+        },
+    )
+    .unwrap();
+    let learner = users::find_by_email(&mut c, LEARNER).unwrap().unwrap().person_id.unwrap();
+    let query = boiduong::store::people::PeopleQuery {
+        status: Some("candidate".into()),
+        page: 1,
+        per_page: 5,
+        ..Default::default()
+    };
+    let others: Vec<i64> = boiduong::store::people::list(&mut c, &Scope::All, &query)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.id)
+        .filter(|p| *p != learner)
+        .take(4)
+        .collect();
+    for person in std::iter::once(learner).chain(others) {
+        enrolments::enrol(&mut c, &actor, class, person, enrolments::SOURCE_STAFF, first_day).unwrap();
+    }
+    drop(c);
+    lock_with_scores(app, class);
+    let own = enrolments::of_person_in_class(&mut app.conn(), learner, class).unwrap().unwrap();
+    diesel::update(assessments::table.filter(assessments::enrolment_id.eq(own.id)))
+        .set((assessments::outcome.eq("scored"), assessments::score_tenths.eq(Some(90))))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let staff = app.login(STAFF).await;
+    staff.post(&format!("/classes/{class}/certificates"), &[]).await;
+    let issued = valid_of_class(app, class);
+    assert!(issued.len() >= 2, "certificates for the walk");
+    staff.post(&format!("/certificates/{}/revoke", issued[0].id), &[("reason", "Cấp nhầm lớp")]).await;
+    staff.post(&format!("/certificates/{}/reissue", issued[1].id), &[("reason", "lost"), ("note", "")]).await;
 }

@@ -230,6 +230,7 @@ impl TestApp {
         c.transaction::<_, diesel::result::Error, _>(|c| {
             diesel::delete(certificate_verifications::table).execute(c)?;
             diesel::delete(certificates::table).execute(c)?;
+            diesel::delete(certificate_registers::table).execute(c)?;
             diesel::delete(assessments::table).execute(c)?;
             diesel::delete(attendance::table).execute(c)?;
             diesel::delete(import_uploads::table).execute(c)?;
@@ -239,6 +240,8 @@ impl TestApp {
             diesel::delete(classes::table).execute(c)?;
             // Emails about the demo's learners: their keys hold enrolment ids, which may be reused.
             diesel::delete(outbox::table.filter(outbox::message_key.like("absence-limit:%"))).execute(c)?;
+            // Emails about the demo's certificates, whose PDFs go with them.
+            diesel::delete(outbox::table.filter(outbox::message_key.like("certificate-%"))).execute(c)?;
             Ok(())
         })
         .expect("the demo's classes are removed");

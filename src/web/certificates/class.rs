@@ -91,7 +91,7 @@ pub(crate) fn lines(
                 tone,
                 emailed,
                 href: format!("/certificates/{}", c.id),
-                pdf_href: format!("/certificates/{}/pdf", c.id),
+                pdf_href: format!("/certificates/{}.pdf", c.id),
             }
         })
         .collect()

@@ -52,7 +52,7 @@ pub async fn list(user: LearnerUser, page: Page, state: web::Data<AppState>) -> 
                     validity,
                     tone,
                     // A superseded or revoked certificate is not handed out again.
-                    pdf_href: (c.status == "valid").then(|| format!("/me/certificates/{}/pdf", c.id)),
+                    pdf_href: (c.status == "valid").then(|| format!("/me/certificates/{}.pdf", c.id)),
                     verify_href: format!("/verify/{}", c.code),
                 }
             })

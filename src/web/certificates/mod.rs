@@ -25,15 +25,16 @@ pub fn routes(r: &mut Router) {
         .get("/classes/{id}/certificates/sample.pdf", class::sample)
         .get("/classes/{id}/certificates.zip", class::zip)
         .get("/certificates", register::index)
+        // Files before pages: "{year}" alone would also match "2026.pdf".
+        .get("/certificates/register/{issuer}/{year}.pdf", register::pdf)
+        .get("/certificates/register/{issuer}/{year}.xlsx", register::xlsx)
         .get("/certificates/register/{issuer}/{year}", register::show)
-        .get("/certificates/register/{issuer}/{year}/pdf", register::pdf)
-        .get("/certificates/register/{issuer}/{year}/xlsx", register::xlsx)
+        .get("/certificates/{id}.pdf", single::pdf)
         .get("/certificates/{id}", single::show)
-        .get("/certificates/{id}/pdf", single::pdf)
         .post("/certificates/{id}/revoke", single::revoke)
         .post("/certificates/{id}/reissue", single::reissue)
         .get("/me/certificates", learner::list)
-        .get("/me/certificates/{id}/pdf", learner::pdf);
+        .get("/me/certificates/{id}.pdf", learner::pdf);
 }
 
 /// A file download.

@@ -40,7 +40,7 @@ pub async fn index(_user: StaffUser, page: Page, state: web::Data<AppState>) -> 
             .map(|(issuer_id, year, last)| RegisterLink {
                 issuer: issuers.iter().find(|i| i.id == issuer_id).map(|i| i.name.clone()).unwrap_or_default(),
                 year,
-                count: format_int(i64::from(last)),
+                count: format_int(last),
                 href: format!("/certificates/register/{issuer_id}/{year}"),
             })
             .collect(),
@@ -137,8 +137,8 @@ pub async fn show(
         issuer: issuer.name,
         year,
         lines,
-        pdf_href: format!("{base}/pdf"),
-        xlsx_href: format!("{base}/xlsx"),
+        pdf_href: format!("{base}.pdf"),
+        xlsx_href: format!("{base}.xlsx"),
     };
     let title = i18n::t_with(page.lang, "certificate.register.title", &[("year", &year.to_string())]);
     page.with_title(title).render("certificates/register", &view)

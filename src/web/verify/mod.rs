@@ -22,7 +22,8 @@ use crate::domain::dates;
 use crate::store::certificates::{self, Lookup};
 
 pub fn routes(r: &mut Router) {
-    r.get("/verify", form).get("/verify/{code}", show);
+    // `{token}`: the code is a secret-like key, and the route table treats it as one.
+    r.get("/verify", form).get("/verify/{token}", show);
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
