@@ -33,7 +33,7 @@ pub fn prepare(pool: &Pool, config: &Config, demo: bool) -> anyhow::Result<Prepa
             None => (token::random_password(), true),
         };
         let mail = crate::mail::invitations::MailContext::for_config(config);
-        crate::demo::load(&mut conn, &password, &mail)?;
+        crate::demo::load(&mut conn, &password, &mail, &config.public_url)?;
         return Ok(Prepared::Demo { password, generated });
     }
     let password = token::random_password();

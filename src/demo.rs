@@ -17,6 +17,7 @@ use crate::store::settings::{self, SchoolSettings};
 use crate::store::users::{self, NewUser};
 
 mod attendance;
+mod certificates;
 mod nominations;
 mod school_classes;
 
@@ -104,7 +105,7 @@ const UNITS: [(&str, &str, Option<usize>); 16] = [
 /// The cell the demo secretary leads (Chi bộ Trường THPT Chu Văn An).
 const SECRETARY_CELL: usize = 8;
 
-pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyhow::Result<()> {
+pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext, public_url: &str) -> anyhow::Result<()> {
     let actor = Actor::system("dữ liệu mẫu");
     let hash = password::hash(demo_password);
     crate::store::write_tx::<_, anyhow::Error, _>(conn, |conn| {
@@ -244,6 +245,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         attendance(conn, mail, crate::clock::Clock::default().local_now())?;
         calendar_feeds(conn, &actor)?;
         nominations::load_nominations(conn)?;
+        certificates::load(conn, &actor, mail, crate::clock::Clock::default().today(), public_url)?;
         Ok(())
     })
 }

@@ -12,13 +12,45 @@ pub mod worker;
 use lettre::Address as EmailAddress;
 use lettre::Message;
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment as AttachmentPart, Mailbox, MultiPart, SinglePart};
 
 use crate::config::Config;
 use crate::domain::addressing::Address;
 use crate::store::outbox::OutboxRow;
 use templates::{EmailTemplates, Letterhead};
 use transport::{DeliveryError, Transport};
+
+/// A file sent with a message, read from where the row points when the message is built (the
+/// outbox row holds no copy).
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The file an outbox row's attachment refers to. Kinds: "certificate" (the stored PDF of a
+/// certificate). An unknown kind or a missing file is a permanent failure.
+pub fn attachment_for(conn: &mut crate::db::DbConn, row: &OutboxRow) -> Result<Option<Attachment>, DeliveryError> {
+    let (Some(kind), Some(id)) = (row.attachment_kind.as_deref(), row.attachment_ref) else {
+        return Ok(None);
+    };
+    match kind {
+        crate::store::certificates::ATTACHMENT => {
+            use crate::store::{StoreError, certificates};
+            let found =
+                certificates::find(conn, id).and_then(|c| Ok((c.file_name(), certificates::pdf_bytes(conn, id)?)));
+            match found {
+                Ok((file_name, bytes)) => Ok(Some(Attachment { file_name, content_type: "application/pdf", bytes })),
+                Err(StoreError::NotFound) => {
+                    Err(DeliveryError::permanent("không còn giấy chứng nhận để đính kèm".into()))
+                }
+                Err(e) => Err(DeliveryError::transient(format!("không đọc được tệp đính kèm: {e}"))),
+            }
+        }
+        _ => Err(DeliveryError::permanent("loại tệp đính kèm chưa được hỗ trợ".into())),
+    }
+}
 
 /// Everything needed to turn an outbox row into a sent message.
 pub struct Mailer {
@@ -91,6 +123,7 @@ impl Mailer {
         data: &serde_json::Value,
         letterhead: &Letterhead,
         address: Address,
+        attachment: Option<&Attachment>,
     ) -> Result<Message, DeliveryError> {
         let rendered = self
             .templates
@@ -100,20 +133,28 @@ impl Mailer {
             .parse()
             .or_else(|_| row.recipient_email.parse())
             .map_err(|e| DeliveryError::permanent(format!("địa chỉ người nhận không hợp lệ: {e}")))?;
-        if row.attachment_kind.is_some() {
-            // No attachment kinds exist yet; certificates will register theirs.
-            return Err(DeliveryError::permanent("loại tệp đính kèm chưa được hỗ trợ".into()));
+        if row.attachment_kind.is_some() && attachment.is_none() {
+            return Err(DeliveryError::permanent("thiếu tệp đính kèm".into()));
         }
+        let alternative = MultiPart::alternative()
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text))
+            .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html));
+        let body = match attachment {
+            None => alternative,
+            Some(file) => {
+                let content_type = ContentType::parse(file.content_type)
+                    .map_err(|e| DeliveryError::permanent(format!("kiểu tệp đính kèm: {e}")))?;
+                MultiPart::mixed()
+                    .multipart(alternative)
+                    .singlepart(AttachmentPart::new(file.file_name.clone()).body(file.bytes.clone(), content_type))
+            }
+        };
         Message::builder()
             .from(self.from(letterhead))
             .to(to)
             .subject(rendered.subject)
             .message_id(Some(row.message_id.clone()))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text))
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html)),
-            )
+            .multipart(body)
             .map_err(|e| DeliveryError::permanent(format!("không dựng được thư: {e}")))
     }
 }

@@ -93,14 +93,15 @@ fn prepare(
     row: &OutboxRow,
     public_url: &str,
     now: time::PrimitiveDateTime,
-) -> Result<(serde_json::Value, Address), DeliveryError> {
+) -> Result<(serde_json::Value, Address, Option<super::Attachment>), DeliveryError> {
     let mut data: serde_json::Value =
         serde_json::from_str(&row.data_json).map_err(|e| DeliveryError::permanent(format!("dữ liệu thư hỏng: {e}")))?;
     invitations::link_for(conn, public_url, row.user_id, &mut data, now)
         .map_err(|e| DeliveryError::transient(format!("không tạo được liên kết: {e}")))?;
     let address =
         address_of(conn, row).map_err(|e| DeliveryError::transient(format!("không đọc được người nhận: {e}")))?;
-    Ok((data, address))
+    let attachment = super::attachment_for(conn, row)?;
+    Ok((data, address, attachment))
 }
 
 /// The recipient's form of address from what is known of them now: their person record's
@@ -121,7 +122,9 @@ fn address_of(conn: &mut crate::db::DbConn, row: &OutboxRow) -> crate::store::St
 async fn deliver(pool: &Pool, mailer: &Mailer, letterhead: &Letterhead, row: OutboxRow) -> anyhow::Result<Outcome> {
     let (for_data, public_url, now) = (row.clone(), mailer.public_url.clone(), mailer.clock.now_utc());
     let prepared = blocking(pool, move |c| Ok(prepare(c, &for_data, &public_url, now))).await?;
-    let outcome = match prepared.and_then(|(data, address)| mailer.build(&row, &data, letterhead, address)) {
+    let outcome = match prepared
+        .and_then(|(data, address, attachment)| mailer.build(&row, &data, letterhead, address, attachment.as_ref()))
+    {
         Ok(message) => mailer.transport.send(message).await,
         Err(e) => Err(e),
     };
@@ -145,12 +148,26 @@ async fn deliver(pool: &Pool, mailer: &Mailer, letterhead: &Letterhead, row: Out
     }
 }
 
-/// Runs inside the server: sends what is due, then waits for a wake-up (a handler queued a
+/// Queues the certificate expiry reminders due today (each once: their keys are unique).
+pub async fn queue_reminders(pool: &Pool, mailer: &Mailer, today: time::Date) -> anyhow::Result<usize> {
+    let domain = mailer.from_address.domain().to_owned();
+    blocking(pool, move |c| crate::store::certificates::queue_reminders(c, &domain, today)).await
+}
+
+/// Runs inside the server: once a day queues the certificate expiry reminders; sends what is due, then waits for a wake-up (a handler queued a
 /// message) or the poll interval, whichever comes first.
 pub fn spawn(pool: Pool, mailer: Arc<Mailer>, poll: Duration, wakeup: Arc<Notify>) -> tokio::task::JoinHandle<()> {
     tracing::info!(worker = %mailer.worker_id, "mail worker started ({})", mailer.transport.describe());
     tokio::spawn(async move {
+        let mut reminded_on: Option<time::Date> = None;
         loop {
+            let today = mailer.clock.today();
+            if reminded_on != Some(today) {
+                match queue_reminders(&pool, &mailer, today).await {
+                    Ok(_) => reminded_on = Some(today),
+                    Err(e) => tracing::error!("certificate reminders: {e:#}"),
+                }
+            }
             if let Err(e) = send_due(&pool, &mailer).await {
                 tracing::error!("mail worker: {e:#}");
             }

@@ -4,6 +4,7 @@
 pub mod attendance;
 pub mod audit;
 pub mod calendar;
+pub mod certificates;
 pub mod classes;
 pub mod enrolments;
 pub mod imports;

@@ -53,6 +53,11 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> StoreResult<Option<User>
     Ok(users::table.filter(users::email.eq(normalize_email(email))).select(User::as_select()).first(conn).optional()?)
 }
 
+/// The account linked to a person (a learner's), if any.
+pub fn find_by_person(conn: &mut DbConn, person_id: i64) -> StoreResult<Option<User>> {
+    Ok(users::table.filter(users::person_id.eq(person_id)).select(User::as_select()).first(conn).optional()?)
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> StoreResult<User> {
     Ok(users::table.find(id).select(User::as_select()).get_result(conn)?)
 }

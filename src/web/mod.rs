@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod certificates;
 pub mod classes;
 pub mod enrolment;
 pub mod error;
@@ -29,6 +30,7 @@ pub mod routes;
 pub mod schedule;
 pub mod settings;
 pub mod state;
+pub mod verify;
 
 use routes::{RouteSpec, Router};
 
@@ -53,6 +55,8 @@ pub fn router() -> Router {
     enrolment::routes(&mut r);
     attendance::routes(&mut r);
     portal::routes(&mut r);
+    certificates::routes(&mut r);
+    verify::routes(&mut r);
     r
 }
 

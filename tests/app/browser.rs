@@ -494,9 +494,18 @@ fn route_of<'a>(path: &str, routes: &'a [RouteSpec]) -> Option<&'a RouteSpec> {
         .filter(|r| is_get(r))
         .filter(|r| {
             let pattern: Vec<&str> = r.path.trim_start_matches('/').split('/').collect();
-            pattern.len() == segments.len() && pattern.iter().zip(&segments).all(|(p, s)| p.starts_with('{') || p == s)
+            pattern.len() == segments.len() && pattern.iter().zip(&segments).all(|(p, s)| segment_matches(p, s))
         })
         .min_by_key(|r| r.path.matches('{').count())
+}
+
+/// A route's segment against a path's: literal, a parameter, or a parameter with a suffix
+/// ("{id}.pdf" matches "7.pdf", not "7").
+fn segment_matches(pattern: &str, segment: &str) -> bool {
+    match pattern.strip_prefix('{').and_then(|rest| rest.split_once('}')) {
+        Some((_, suffix)) => segment.len() > suffix.len() && segment.ends_with(suffix),
+        None => pattern == segment,
+    }
 }
 
 fn is_get(r: &RouteSpec) -> bool {
@@ -788,6 +797,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
     let started = Instant::now();
     let app = spawn_app().await;
     crate::attendance::browser_fixture(&app).await;
+    crate::certificates::browser_fixture(&app).await;
     let driver = Driver::start();
     the_checks_catch_a_bad_page(&driver).await;
 

@@ -923,7 +923,8 @@ async fn the_demo_school_has_classes_of_both_programs_at_every_status_around_tod
     let today = app.config.clock.today();
     assert!((running.first_day - today).whole_days().abs() <= 6, "{} vs {today}", running.first_day);
     let counts = classes::enrolled_counts(&mut c, &all.iter().map(|r| r.id).collect::<Vec<_>>()).unwrap();
-    for r in &all {
+    // Classes of years ago are the certificates' history (src/demo/certificates.rs), not this.
+    for r in all.iter().filter(|r| r.year >= today.year() - 1) {
         let n = counts.get(&r.id).copied().unwrap_or(0);
         match r.status.as_str() {
             "running" | "assessing" | "closed" => assert!((40..=61).contains(&n), "{} has {n}", r.id),

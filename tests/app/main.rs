@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod browser;
 mod calendar;
+mod certificates;
 mod classes;
 mod enrolment;
 mod import;
