@@ -25,6 +25,7 @@ pub mod portal;
 pub mod programs;
 pub mod redirect;
 pub mod resources;
+pub mod results;
 pub mod routes;
 pub mod schedule;
 pub mod settings;
@@ -53,6 +54,7 @@ pub fn router() -> Router {
     enrolment::routes(&mut r);
     attendance::routes(&mut r);
     portal::routes(&mut r);
+    results::routes(&mut r);
     r
 }
 
