@@ -16,6 +16,7 @@ use crate::store::people::{self, PersonInput};
 use crate::store::settings::{self, SchoolSettings};
 use crate::store::users::{self, NewUser};
 
+mod results;
 mod school_classes;
 
 pub const PROVINCE: &str = "Đắk Lắk";
@@ -238,6 +239,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext) -> anyho
         // Classes around today (the clock's, which tests move only after loading).
         school_classes::load(conn, &actor, crate::clock::Clock::default().today())?;
         attendance(conn, mail, crate::clock::Clock::default().local_now())?;
+        results::load(conn, crate::domain::dates::now())?;
         calendar_feeds(conn, &actor)?;
         load_nominations(conn)?;
         Ok(())

@@ -461,3 +461,37 @@ async fn the_learner_sees_the_score_once_locked_and_a_secretary_only_their_peopl
     };
     assert_eq!(secretary.get(&format!("/classes/{other}/results/list")).await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_demo_has_scores_being_assessed_with_a_resit_and_the_closed_class_locked_with_every_result() {
+    let app = spawn_app().await;
+    let mut c = app.conn();
+    let class_of = |status: &str, c: &mut boiduong::db::PooledConn| -> i64 {
+        classes::table.filter(classes::status.eq(status)).select(classes::id).first(&mut **c).unwrap()
+    };
+    let assessing = class_of("assessing", &mut c);
+    let closed = class_of("closed", &mut c);
+    let finals = results::final_results(&mut c, assessing).unwrap();
+    let pending = finals.values().filter(|r| **r == FinalResult::Pending).count();
+    let scored = finals.values().filter(|r| matches!(r, FinalResult::Scored { .. })).count();
+    assert!(pending > 0 && scored > 20, "some essays still to come, most scored: {pending} pending, {scored} scored");
+    let resits: Vec<(i64, Option<i64>)> = assessments::table
+        .inner_join(enrolments::table)
+        .filter(enrolments::class_id.eq(assessing))
+        .filter(assessments::attempt.eq(2))
+        .select((assessments::id, assessments::previous_id))
+        .load(&mut *c)
+        .unwrap();
+    assert_eq!(resits.len(), 1);
+    assert!(resits[0].1.is_some(), "the re-sit is linked to the first attempt");
+    assert!(finals.values().any(|r| *r == FinalResult::Absent));
+    assert!(finals.values().any(|r| *r == FinalResult::NotEligible));
+
+    let finals = results::final_results(&mut c, closed).unwrap();
+    assert!(!finals.is_empty());
+    assert!(finals.values().all(|r| *r != FinalResult::Pending), "every result of the closed class is entered");
+    assert!(finals.values().filter(|r| r.passed()).count() > 30);
+    let locked_at: Option<time::PrimitiveDateTime> =
+        classes::table.find(closed).select(classes::results_locked_at).first(&mut *c).unwrap();
+    assert!(locked_at.is_some());
+}
