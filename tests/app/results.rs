@@ -40,8 +40,11 @@ fn eligible(app: &TestApp, class: i64) -> Vec<i64> {
     sheet_of(app, class).iter().filter(|l| l.eligible).map(|l| l.learner.enrolment_id).collect()
 }
 
-/// Stored attempts of an enrolment: (attempt, previous_id, outcome, score, version).
-fn attempts(app: &TestApp, enrolment: i64) -> Vec<(i32, Option<i64>, String, Option<i32>, i32)> {
+/// A stored attempt: (attempt, previous_id, outcome, score, version).
+type StoredAttempt = (i32, Option<i64>, String, Option<i32>, i32);
+
+/// Stored attempts of an enrolment.
+fn attempts(app: &TestApp, enrolment: i64) -> Vec<StoredAttempt> {
     assessments::table
         .filter(assessments::enrolment_id.eq(enrolment))
         .order(assessments::attempt)

@@ -77,12 +77,9 @@ fn shown(lang: Lang, data: &ListData, result: FinalResult) -> ResultView {
 fn summary(lang: Lang, data: &ListData) -> Vec<(String, String)> {
     let finals: Vec<FinalResult> = data.lines.iter().map(|l| l.result).collect();
     let total = finals.len();
-    let share = |n: usize| {
-        if total == 0 {
-            n.to_string()
-        } else {
-            format!("{n} ({})", numbers::format_percent(((n * 1000 + total / 2) / total) as i32))
-        }
+    let share = |n: usize| match (n * 1000 + total / 2).checked_div(total) {
+        Some(permille) => format!("{n} ({})", numbers::format_percent(permille as i32)),
+        None => n.to_string(),
     };
     let mut out = vec![(i18n::t(lang, "results.list.total"), total.to_string())];
     if data.published {
