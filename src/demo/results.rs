@@ -60,7 +60,10 @@ pub fn load(conn: &mut DbConn, now_utc: PrimitiveDateTime) -> anyhow::Result<()>
             save(conn, &entering, class.id, &[resit], now_utc)?;
         }
         if closed {
-            results::mark_locked(conn, class.id, staff, now_utc)?;
+            // Locked the morning the results decision was signed (09:00 in Vietnam, 02:00 UTC).
+            let full = classes::find(conn, class.id)?;
+            let day = full.results_decision_date.unwrap_or(full.last_day);
+            results::mark_locked(conn, class.id, staff, PrimitiveDateTime::new(day, time::macros::time!(02:00)))?;
         }
     }
     Ok(())

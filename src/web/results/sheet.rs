@@ -26,6 +26,7 @@ use crate::store::programs::{self, Program};
 use crate::store::results::{self as store, EntryInput, ResultLine};
 use crate::store::{Scope, users};
 use crate::web::attendance::is_staff;
+use crate::web::attendance::views as attendance_views;
 use crate::web::auth::extract::{CurrentUser, StaffUser, TeachingUser};
 use crate::web::classes::views as class_views;
 use crate::web::error::{AppError, AppResult};
@@ -449,7 +450,7 @@ fn render(
                     "results.changed_by",
                     &[
                         ("name", last.entered_by_name.as_deref().unwrap_or("?")),
-                        ("time", &class_views::local_time(last.row.entered_at)),
+                        ("time", &attendance_views::local_time(last.row.entered_at)),
                         ("value", &attempt_text(lang, last.row.attempt, last.row.outcome(), &rules_of_program)),
                     ],
                 ),
@@ -503,7 +504,7 @@ fn render(
                 "results.state_message.locked_at",
                 &[
                     ("date", &dates::format(at.assume_utc().to_offset(time::macros::offset!(+7)).date())),
-                    ("time", &class_views::local_time(at)),
+                    ("time", &attendance_views::local_time(at)),
                     ("name", locked_by.as_deref().unwrap_or("")),
                 ],
             ),
