@@ -250,7 +250,10 @@ async fn a_second_concurrent_save_is_refused_with_who_changed_it_and_nothing_typ
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let html = res.text().await.unwrap();
     let line = card(&html, e[0]);
-    assert!(line.contains(&format!("đã được {lecturer_name} sửa lúc")), "{line}");
+    let said = format!("đã được {lecturer_name} sửa lúc ");
+    let at = line.find(&said).unwrap_or_else(|| panic!("who changed it: {line}")) + said.len();
+    let time = &line[at..at + 5];
+    assert!(time.as_bytes()[2] == b':' && time.replace(':', "").bytes().all(|b| b.is_ascii_digit()), "HH:MM: {line}");
     assert!(line.contains("Lần 1: 7,0 — Khá"), "the current value is shown: {line}");
     assert_eq!(input_value(&line, &format!("s{}", e[0])), "8", "what the second editor typed is kept");
     assert_eq!(input_value(&html, &format!("s{}", e[1])), "6");
