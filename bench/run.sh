@@ -57,6 +57,7 @@ SECRETARY=$(login bithu@boiduong.test)
 
 CEILING=($(measure /healthz))
 HOME_LEARNER=($(measure / "$LEARNER"))
+RESULTS_LEARNER=($(measure /me/results "$LEARNER"))
 PEOPLE=($(measure "/people" "$STAFF"))
 PEOPLE_SEARCH=($(measure "/people?q=nguyen+thi" "$STAFF"))
 SECRETARY_PEOPLE=($(measure "/people" "$SECRETARY"))
@@ -68,6 +69,7 @@ echo "scenario | req/s | p99 | errors | × /healthz"
 echo "--- | --- | --- | --- | ---"
 echo "GET /healthz (ceiling) | ${CEILING[0]} | ${CEILING[1]} | ${CEILING[2]} | 1"
 echo "learner home, logged in | ${HOME_LEARNER[0]} | ${HOME_LEARNER[1]} | ${HOME_LEARNER[2]} | $(ratio "${HOME_LEARNER[0]}" "${CEILING[0]}")"
+echo "learner's results page, logged in | ${RESULTS_LEARNER[0]} | ${RESULTS_LEARNER[1]} | ${RESULTS_LEARNER[2]} | $(ratio "${RESULTS_LEARNER[0]}" "${CEILING[0]}")"
 echo "people list, 50 rows (staff) | ${PEOPLE[0]} | ${PEOPLE[1]} | ${PEOPLE[2]} | $(ratio "${PEOPLE[0]}" "${CEILING[0]}")"
 echo "people search 'nguyen thi' (staff) | ${PEOPLE_SEARCH[0]} | ${PEOPLE_SEARCH[1]} | ${PEOPLE_SEARCH[2]} | $(ratio "${PEOPLE_SEARCH[0]}" "${CEILING[0]}")"
 echo "people list of one cell (secretary) | ${SECRETARY_PEOPLE[0]} | ${SECRETARY_PEOPLE[1]} | ${SECRETARY_PEOPLE[2]} | $(ratio "${SECRETARY_PEOPLE[0]}" "${CEILING[0]}")"

@@ -318,6 +318,9 @@ async fn locking_needs_every_result_and_the_decision_and_then_only_an_audited_am
     // After locking, a plain save is refused, for staff and the lecturer alike.
     let res = post_lines(&app, &staff, &path, &[(e[0], 1, "9", false)], &[]).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(main_text(&html).contains("Kết quả đã khóa; chỉ giáo vụ được điều chỉnh, kèm lý do."));
+    assert_eq!(input_value(&html, &format!("s{}", e[0])), "9", "what staff typed is kept for the amendment");
     let res = post_lines(&app, &lecturer, &path, &[(e[0], 1, "9", false)], &[]).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(attempts(&app, e[0])[0].3, Some(75));

@@ -166,7 +166,7 @@ pub async fn show(
         })
     });
     let form = SheetForm::stored(&loaded.lines, resit);
-    render(page, &user, loaded, &form, &[], None, StatusCode::OK)
+    render(page, &user, loaded, &form, &[], None, None, StatusCode::OK)
 }
 
 pub async fn save(
@@ -177,10 +177,13 @@ pub async fn save(
     fields: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let loaded = load(&state, &user, id.into_inner()).await?;
-    if loaded.class.status() != ClassStatus::Assessing {
-        return Err(AppError::Conflict(refusal_key(loaded.class.status())));
-    }
     let form = SheetForm::from_fields(fields.into_inner());
+    if loaded.class.status() != ClassStatus::Assessing {
+        // Locked (or not yet open) meanwhile: the sheet again, with what was typed where it
+        // can still be saved (staff amend it, with a reason).
+        let notice = Some(page.t(refusal_key(loaded.class.status())));
+        return render(page, &user, loaded, &form, &[], None, notice, StatusCode::CONFLICT);
+    }
     store_and_answer(page, state, &user, loaded, form, false).await
 }
 
@@ -192,10 +195,11 @@ pub async fn amend(
     fields: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let loaded = load(&state, &user, id.into_inner()).await?;
-    if loaded.class.status() < ClassStatus::Locked {
-        return Err(AppError::Conflict("results.error.not_locked"));
-    }
     let form = SheetForm::from_fields(fields.into_inner());
+    if loaded.class.status() < ClassStatus::Locked {
+        let notice = Some(page.t("results.error.not_locked"));
+        return render(page, &user, loaded, &form, &[], None, notice, StatusCode::CONFLICT);
+    }
     let reason_error = if form.amendment_reason.is_empty() {
         Some("results.error.amendment_reason_required")
     } else if form.amendment_reason.chars().count() > REASON_MAX_CHARS {
@@ -205,7 +209,7 @@ pub async fn amend(
     };
     if let Some(key) = reason_error {
         let message = page.t(key);
-        return render(page, &user, loaded, &form, &[], Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+        return render(page, &user, loaded, &form, &[], Some(message), None, StatusCode::UNPROCESSABLE_ENTITY);
     }
     store_and_answer(page, state, &user, loaded, form, true).await
 }
@@ -225,7 +229,9 @@ async fn store_and_answer(
     let class_id = loaded.class.id;
     let inputs = match form.inputs() {
         Ok(inputs) => inputs,
-        Err(problems) => return render(page, user, loaded, &form, &problems, None, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(problems) => {
+            return render(page, user, loaded, &form, &problems, None, None, StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
     let actor = user.actor();
     let now = state.clock().now_utc();
@@ -256,7 +262,7 @@ async fn store_and_answer(
             }
             let all_conflicts = problems.iter().all(|(_, p)| *p == LineProblem::ChangedMeanwhile);
             let status = if all_conflicts { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-            render(page, user, fresh, &form, &problems, None, status)
+            render(page, user, fresh, &form, &problems, None, None, status)
         }
     }
 }
@@ -419,6 +425,7 @@ fn render(
     form: &SheetForm,
     problems: &[(i64, LineProblem)],
     amendment_error: Option<String>,
+    notice: Option<String>,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let lang = page.lang;
@@ -481,7 +488,7 @@ fn render(
         })
         .collect();
     let on_sheet: std::collections::HashSet<i64> = lines.iter().map(|l| l.learner.enrolment_id).collect();
-    let mut problem_lines = Vec::new();
+    let mut problem_lines: Vec<String> = notice.into_iter().collect();
     if !problems.is_empty() {
         let n = problems.iter().filter(|(id, _)| on_sheet.contains(id)).count().to_string();
         problem_lines.push(i18n::t_with(lang, "results.not_saved", &[("n", &n)]));
