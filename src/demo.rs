@@ -19,6 +19,7 @@ use crate::store::users::{self, NewUser};
 mod attendance;
 mod certificates;
 mod nominations;
+mod results;
 mod school_classes;
 
 pub use attendance::attendance;
@@ -243,6 +244,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext, public_u
         // Classes around today (the clock's, which tests move only after loading).
         school_classes::load(conn, &actor, crate::clock::Clock::default().today())?;
         attendance(conn, mail, crate::clock::Clock::default().local_now())?;
+        results::load(conn, crate::domain::dates::now())?;
         calendar_feeds(conn, &actor)?;
         nominations::load_nominations(conn)?;
         certificates::load(conn, &actor, mail, crate::clock::Clock::default().today(), public_url)?;

@@ -108,9 +108,119 @@ pub fn band_counts(results: &[FinalResult]) -> [(Band, usize); 5] {
     counts
 }
 
+/// Why a typed score is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreProblem {
+    /// Not a number at all ("abc").
+    NotANumber,
+    /// A number outside 0–10 ("10.1", "-1").
+    OutOfRange,
+    /// More than one decimal ("8,55").
+    TooPrecise,
+}
+
+impl ScoreProblem {
+    pub fn key(self) -> &'static str {
+        match self {
+            ScoreProblem::NotANumber => "results.error.not_a_number",
+            ScoreProblem::OutOfRange => "results.error.out_of_range",
+            ScoreProblem::TooPrecise => "results.error.too_precise",
+        }
+    }
+}
+
+/// A score as typed: 0 to 10 with at most one decimal, after a comma or a dot ("8,5", "8.5",
+/// "10"), in tenths.
+pub fn parse_score(input: &str) -> Result<i32, ScoreProblem> {
+    let input = input.trim();
+    if let Some(tenths) = super::numbers::parse_tenths(input) {
+        return Ok(tenths);
+    }
+    let unsigned = input.strip_prefix('-').unwrap_or(input);
+    let (whole, fraction) = unsigned.split_once([',', '.']).unwrap_or((unsigned, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole)
+        || !(fraction.is_empty() || digits(fraction))
+        || (unsigned.len() > whole.len() && fraction.is_empty())
+    {
+        return Err(ScoreProblem::NotANumber);
+    }
+    let negative = input.starts_with('-') && (whole.bytes().any(|b| b != b'0') || fraction.bytes().any(|b| b != b'0'));
+    let above_ten = whole.trim_start_matches('0').len() > 2
+        || whole.parse::<u32>().is_ok_and(|w| w > 10)
+        || (whole.parse::<u32>() == Ok(10) && fraction.bytes().any(|b| b != b'0'));
+    if negative || above_ten {
+        return Err(ScoreProblem::OutOfRange);
+    }
+    Err(ScoreProblem::TooPrecise)
+}
+
+/// What is wrong with one line of a results sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineProblem {
+    Score(ScoreProblem),
+    /// Both a score and "absent" were given.
+    ScoreAndAbsent,
+    /// Không đủ điều kiện viết thu hoạch: cannot be scored.
+    NotEligible,
+    /// A re-sit the program's rules do not allow.
+    Resit(AttemptRefusal),
+    /// Only the last attempt may be changed.
+    NotLastAttempt,
+    /// The learner is not (or no longer) enrolled in the class.
+    NotOnList,
+    /// Someone saved this line since the editor opened it.
+    ChangedMeanwhile,
+}
+
+impl LineProblem {
+    pub fn key(self) -> &'static str {
+        match self {
+            LineProblem::Score(p) => p.key(),
+            LineProblem::ScoreAndAbsent => "results.error.score_and_absent",
+            LineProblem::NotEligible => "results.error.not_eligible",
+            LineProblem::Resit(AttemptRefusal::NotEligible) => "results.error.not_eligible",
+            LineProblem::Resit(AttemptRefusal::AlreadyPassed) => "results.error.already_passed",
+            LineProblem::Resit(AttemptRefusal::NoResitsLeft(_)) => "results.error.no_resits_left",
+            LineProblem::NotLastAttempt => "results.error.not_last_attempt",
+            LineProblem::NotOnList => "results.error.not_on_list",
+            LineProblem::ChangedMeanwhile => "results.error.changed_meanwhile",
+        }
+    }
+}
+
+/// Reads one typed line: a score, "absent", or nothing (None: the line is left as it is).
+pub fn read_line(score: &str, absent: bool) -> Result<Option<Outcome>, LineProblem> {
+    match (score.trim().is_empty(), absent) {
+        (true, false) => Ok(None),
+        (true, true) => Ok(Some(Outcome::Absent)),
+        (false, true) => Err(LineProblem::ScoreAndAbsent),
+        (false, false) => parse_score(score).map(|t| Some(Outcome::Scored(t))).map_err(LineProblem::Score),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_are_read_with_a_comma_or_a_dot_and_refused_with_a_reason() {
+        assert_eq!(parse_score("8,5"), Ok(85));
+        assert_eq!(parse_score(" 8.5 "), Ok(85));
+        assert_eq!(parse_score("10"), Ok(100));
+        assert_eq!(parse_score("0"), Ok(0));
+        assert_eq!(parse_score("10.1"), Err(ScoreProblem::OutOfRange));
+        assert_eq!(parse_score("11"), Err(ScoreProblem::OutOfRange));
+        assert_eq!(parse_score("-1"), Err(ScoreProblem::OutOfRange));
+        assert_eq!(parse_score("abc"), Err(ScoreProblem::NotANumber));
+        assert_eq!(parse_score("8,"), Err(ScoreProblem::NotANumber));
+        assert_eq!(parse_score("8,55"), Err(ScoreProblem::TooPrecise));
+        assert_eq!(parse_score("10,0"), Ok(100));
+        assert_eq!(read_line("", false), Ok(None));
+        assert_eq!(read_line("", true), Ok(Some(Outcome::Absent)));
+        assert_eq!(read_line("7", true), Err(LineProblem::ScoreAndAbsent));
+        assert_eq!(read_line("7", false), Ok(Some(Outcome::Scored(70))));
+    }
 
     #[test]
     fn the_last_attempt_is_the_final_result() {

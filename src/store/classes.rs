@@ -303,6 +303,12 @@ pub fn advance(
                 classes::updated_at.eq(dates::now()),
             ))
             .execute(conn)?;
+        if to == ClassStatus::Locked {
+            // However the results were locked, the class says when and by whom.
+            diesel::update(classes::table.find(id))
+                .set((classes::results_locked_at.eq(Some(dates::now())), classes::results_locked_by.eq(actor.user_id)))
+                .execute(conn)?;
+        }
         audit::record(
             conn,
             actor,

@@ -26,6 +26,7 @@ pub mod portal;
 pub mod programs;
 pub mod redirect;
 pub mod resources;
+pub mod results;
 pub mod routes;
 pub mod schedule;
 pub mod settings;
@@ -57,6 +58,7 @@ pub fn router() -> Router {
     portal::routes(&mut r);
     certificates::routes(&mut r);
     verify::routes(&mut r);
+    results::routes(&mut r);
     r
 }
 

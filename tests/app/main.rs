@@ -19,6 +19,7 @@ mod mail;
 mod orgs;
 mod people;
 mod programs;
+mod results;
 mod schedule_store;
 mod security;
 mod settings;

@@ -36,6 +36,10 @@ struct ClassCard {
     tally: TallyView,
     essay: EligibilityView,
     sessions: Vec<SessionMark>,
+    /// The essay's final result, once the results are locked.
+    result: Option<crate::web::results::ResultView>,
+    /// Results are being assessed: the score comes once they are locked.
+    result_pending: bool,
 }
 
 #[derive(Serialize)]
@@ -53,12 +57,33 @@ pub async fn show(user: LearnerUser, page: Page, state: web::Data<AppState>) -> 
             .titled("portal.results.title")
             .render("portal/results", &ResultsView { no_person: true, running: false, classes: vec![] });
     };
-    let classes = state.db(move |c| attendance::of_learner(c, person_id)).await?;
+    let classes = state
+        .db(move |c| {
+            let classes = attendance::of_learner(c, person_id)?;
+            let mut attempts = std::collections::HashMap::new();
+            for lc in classes.iter().filter(|lc| lc.class.status() >= ClassStatus::Locked) {
+                attempts.insert(lc.enrolment_id, crate::store::results::attempts_of(c, lc.enrolment_id)?);
+            }
+            Ok((classes, attempts))
+        })
+        .await?;
+    let (classes, attempts) = classes;
     let cards: Vec<ClassCard> = classes
         .iter()
         .map(|lc: &LearnerClass| {
             let rules_of_program = lc.program.rules();
+            let locked = lc.class.status() >= ClassStatus::Locked && lc.enrolment_status != "withdrawn";
+            let result = attempts.get(&lc.enrolment_id).filter(|_| locked).map(|rows| {
+                let outcomes: Vec<_> = rows.iter().filter_map(|a| a.outcome()).collect();
+                let eligible = crate::domain::attendance::eligibility(&lc.tally, &rules_of_program).may_write();
+                crate::web::results::result_view(
+                    lang,
+                    crate::domain::results::final_result(eligible, &outcomes, &rules_of_program),
+                )
+            });
             ClassCard {
+                result_pending: lc.class.status() == ClassStatus::Assessing && lc.enrolment_status != "withdrawn",
+                result,
                 class_name: class_names::full_name(&lc.program.name, lc.class.ordinal, lc.class.year),
                 days: format!("{} – {}", dates::format(lc.class.first_day), dates::format(lc.class.last_day)),
                 withdrawn: lc.enrolment_status == "withdrawn",
