@@ -41,3 +41,32 @@ fn content_type(file: &str) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A brace lost in a merge silently moves every later rule into the media query above it
+    /// (it happened: the attendance styles applied only from 900 px up).
+    #[test]
+    fn every_stylesheet_closes_each_block_it_opens() {
+        for file in AssetFiles::iter().filter(|f| f.ends_with(".css")) {
+            let text = String::from_utf8(AssetFiles::get(&file).unwrap().data.into_owned()).unwrap();
+            let mut depth = 0i32;
+            let mut in_comment = false;
+            let chars: Vec<char> = text.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                match (in_comment, c) {
+                    (false, '/') if chars.get(i + 1) == Some(&'*') => in_comment = true,
+                    (true, '/') if i > 0 && chars[i - 1] == '*' => in_comment = false,
+                    (false, '{') => depth += 1,
+                    (false, '}') => depth -= 1,
+                    _ => {}
+                }
+                assert!(depth >= 0, "{file}: a block closed that was never opened");
+                assert!(depth <= 2, "{file}: blocks nested three deep, a closing brace is probably missing");
+            }
+            assert_eq!(depth, 0, "{file}: a block is left open");
+        }
+    }
+}
