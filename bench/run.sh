@@ -2,6 +2,7 @@
 # HTTP benchmarks of a release build against the demo school, each next to the server's own
 # plain-text /healthz measured in the same run (the ceiling), with wrk on loopback.
 # Usage: bench/run.sh [seconds per scenario, default 10]. Needs wrk (apt-get install wrk).
+# BENCH_BIN=path runs another build of the server (an older one, to compare in the same session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
@@ -12,12 +13,13 @@ trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 cargo build --release --quiet
+BIN="${BENCH_BIN:-target/release/boiduong}"
 cargo build --release --quiet --example import_bench
 BOIDUONG_BIND="127.0.0.1:$PORT" BOIDUONG_PUBLIC_URL="$BASE" \
 BOIDUONG_DATABASE_URL="sqlite://$WORK/bench.db" BOIDUONG_OUTBOX_DIR="$WORK/outbox" \
 BOIDUONG_DEMO_PASSWORD=bench-password-2026 BOIDUONG_LOG=warn \
 BOIDUONG_SECRET_KEY="$(head -c 64 /dev/zero | tr '\0' k)" \
-  target/release/boiduong serve --demo > "$WORK/server.log" 2>&1 &
+  "$BIN" serve --demo > "$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
 
@@ -47,7 +49,7 @@ measure() {
 # line import (its invitations are written out by the mail worker before the runs start).
 read -r ROSTER_CLASS ROSTER_CSV < <(target/release/examples/import_bench --setup-roster "sqlite://$WORK/bench.db" 200)
 BOIDUONG_DATABASE_URL="sqlite://$WORK/bench.db" BOIDUONG_LOG=warn \
-  target/release/boiduong import roster "$ROSTER_CSV" --class "$ROSTER_CLASS" --commit > "$WORK/import.log"
+  "$BIN" import roster "$ROSTER_CSV" --class "$ROSTER_CLASS" --commit > "$WORK/import.log"
 rm -f "$ROSTER_CSV"
 sleep 3
 
