@@ -11,14 +11,13 @@ use time::{Date, PrimitiveDateTime};
 use super::audit::{self, Actor};
 use super::classes::Class;
 use super::{DbConn, Scope, StoreError, StoreResult};
-use crate::db::schema::{assessments, classes, enrolments, people, programs, users};
+use crate::db::schema::{certificates, classes, enrolments, people, programs, users};
 use crate::domain::class::ClassStatus;
 use crate::domain::dates;
 use crate::domain::enrolment::{
     self as rules, Decision, DecisionRefusal, EnrolmentStatus, NominationRefusal, WithdrawalRefusal,
 };
 use crate::domain::person::Status;
-use crate::domain::results::Outcome;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, PartialEq)]
 #[diesel(table_name = enrolments)]
@@ -207,42 +206,19 @@ pub fn enrol(
 /// Ids are looked up in batches of this many (well under every backend's limit on parameters).
 const CHUNK: usize = 500;
 
-/// People who have completed a program: enrolled in a closed class of it whose last essay
-/// attempt passed. This stands in for "holds a valid certificate of the program" until
-/// certificates are issued; the certificates work replaces this one function (and with it every
-/// page that asks who still needs a program).
-pub fn completed(conn: &mut DbConn, program_id: i64, among: &[i64]) -> StoreResult<HashSet<i64>> {
-    let rules = super::programs::find(conn, program_id)?.rules();
+/// People who have completed a program: they hold a valid certificate of it that has not
+/// expired by `today` (a revoked or superseded one does not count; its reissue does).
+pub fn completed(conn: &mut DbConn, program_id: i64, among: &[i64], today: Date) -> StoreResult<HashSet<i64>> {
     let mut done = HashSet::new();
     for chunk in among.chunks(CHUNK) {
-        let finished: Vec<(i64, i64)> = enrolments::table
-            .inner_join(classes::table)
-            .filter(classes::program_id.eq(program_id))
-            .filter(classes::status.eq(ClassStatus::Closed.code()))
-            .filter(enrolments::status.eq(EnrolmentStatus::Enrolled.code()))
-            .filter(enrolments::person_id.eq_any(chunk))
-            .select((enrolments::id, enrolments::person_id))
+        let holders: Vec<i64> = certificates::table
+            .filter(certificates::program_id.eq(program_id))
+            .filter(certificates::status.eq("valid"))
+            .filter(certificates::expires_on.is_null().or(certificates::expires_on.gt(today)))
+            .filter(certificates::person_id.eq_any(chunk))
+            .select(certificates::person_id)
             .load(conn)?;
-        if finished.is_empty() {
-            continue;
-        }
-        let person_of: HashMap<i64, i64> = finished.into_iter().collect();
-        let attempts: Vec<(i64, String, Option<i32>)> = assessments::table
-            .filter(assessments::enrolment_id.eq_any(person_of.keys().copied().collect::<Vec<_>>()))
-            .order((assessments::enrolment_id, assessments::attempt))
-            .select((assessments::enrolment_id, assessments::outcome, assessments::score_tenths))
-            .load(conn)?;
-        let mut last: HashMap<i64, Option<Outcome>> = HashMap::new();
-        for (enrolment, outcome, score) in attempts {
-            last.insert(enrolment, Outcome::from_row(&outcome, score));
-        }
-        for (enrolment, outcome) in last {
-            let passed =
-                matches!(outcome, Some(Outcome::Scored(t)) if rules.band(t) != crate::domain::program::Band::Fail);
-            if passed {
-                done.insert(person_of[&enrolment]);
-            }
-        }
+        done.extend(holders);
     }
     Ok(done)
 }
@@ -325,7 +301,7 @@ pub fn nominate(
             people.push(super::people::find(conn, scope, *id)?);
         }
         let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-        let completed = completed(conn, program.id, &ids)?;
+        let completed = completed(conn, program.id, &ids, now.date())?;
         let history = of_people(conn, &ids)?;
         let mut refusals = Vec::new();
         for person in &people {

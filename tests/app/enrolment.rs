@@ -322,7 +322,7 @@ async fn a_secretary_sees_and_nominates_only_the_people_of_their_own_chi_bo() {
 }
 
 #[tokio::test]
-async fn who_needs_the_awareness_course_follows_the_completed_classes() {
+async fn who_needs_the_awareness_course_follows_valid_unexpired_certificates() {
     let app = spawn_app().await;
     let actor = Actor::system("kiểm thử");
     let [passed, failed]: [people::Person; 2] =
@@ -344,8 +344,25 @@ async fn who_needs_the_awareness_course_follows_the_completed_classes() {
             .execute(&mut app.conn())
             .unwrap();
     }
-    let completed = enrolments::completed(&mut app.conn(), program, &[passed.id, failed.id]).unwrap();
-    assert_eq!(completed.into_iter().collect::<Vec<_>>(), vec![passed.id]);
+    // Completing the course is holding its certificate: none yet, then the one issued to who
+    // passed, until it expires (60 months to the day) or is revoked.
+    let today = app.config.clock.today();
+    let completed =
+        |on: time::Date| enrolments::completed(&mut app.conn(), program, &[passed.id, failed.id], on).unwrap();
+    assert!(completed(today).is_empty(), "passing without a certificate is not completing");
+    let ctx = boiduong::store::certificates::IssueContext {
+        actor: &actor,
+        public_url: "http://127.0.0.1",
+        message_id_domain: "boiduong.test",
+        today,
+        now: boiduong::domain::dates::now(),
+    };
+    let issued = boiduong::store::certificates::issue(&mut app.conn(), &ctx, done).unwrap();
+    assert_eq!(issued.new.len(), 1);
+    assert_eq!(completed(today).into_iter().collect::<Vec<_>>(), vec![passed.id]);
+    let expires = issued.new[0].expires_on.expect("an awareness certificate expires");
+    assert_eq!(completed(expires - time::Duration::days(1)).into_iter().collect::<Vec<_>>(), vec![passed.id]);
+    assert!(completed(expires).is_empty(), "expired on its expiry day");
 
     let secretary = app.login(SECRETARY).await;
     let (_, page) = secretary.page("/nominations").await;
@@ -356,4 +373,10 @@ async fn who_needs_the_awareness_course_follows_the_completed_classes() {
     let res = nominate(&secretary, class, &[passed.id]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(main_text(&res.text().await.unwrap()).contains("đã hoàn thành chương trình này"));
+
+    // A revoked certificate no longer counts: the person needs the course again.
+    boiduong::store::certificates::revoke(&mut app.conn(), &actor, issued.new[0].id, "Cấp nhầm", today).unwrap();
+    assert!(completed(today).is_empty());
+    let (_, page) = secretary.page("/nominations").await;
+    assert!(page.contains(&format!("value=\"{}\"", passed.id)), "a revoked certificate's holder is listed again");
 }

@@ -42,7 +42,7 @@ struct Facts {
     sent: Vec<SentNomination>,
 }
 
-fn facts(c: &mut DbConn, who: &CurrentUser) -> StoreResult<Facts> {
+fn facts(c: &mut DbConn, who: &CurrentUser, today: time::Date) -> StoreResult<Facts> {
     let scope = scope_in(c, who)?;
     let tree = UnitTree::load(c)?;
     let people = enrolments::to_train(c, &scope)?;
@@ -51,7 +51,7 @@ fn facts(c: &mut DbConn, who: &CurrentUser) -> StoreResult<Facts> {
     for program in programs::all(c)? {
         for code in [rules::AWARENESS_PROGRAM, rules::NEW_MEMBER_PROGRAM] {
             if program.code == code {
-                completed.insert(code, enrolments::completed(c, program.id, &ids)?);
+                completed.insert(code, enrolments::completed(c, program.id, &ids, today)?);
             }
         }
     }
@@ -292,7 +292,8 @@ fn person_line(
 
 pub async fn page(user: SecretaryUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let who = user.0.clone();
-    let facts = state.db(move |c| facts(c, &who)).await?;
+    let today = state.clock().today();
+    let facts = state.db(move |c| facts(c, &who, today)).await?;
     let view = build(page.lang, facts, &Typed::default(), Vec::new(), state.clock().today());
     page.titled("nomination.title").render("enrolment/nominations", &view)
 }
@@ -361,7 +362,8 @@ pub async fn nominate(
             }
         }
     }
-    let facts = state.db(move |c| facts(c, &who)).await?;
+    let today = state.clock().today();
+    let facts = state.db(move |c| facts(c, &who, today)).await?;
     let view = build(lang, facts, &typed, problems, state.clock().today());
     page.titled("nomination.title").render_status(StatusCode::UNPROCESSABLE_ENTITY, "enrolment/nominations", &view)
 }
