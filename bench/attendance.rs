@@ -46,7 +46,7 @@ fn setup(pool: &boiduong::db::Pool, writers: usize) -> anyhow::Result<Setup> {
         &mut c,
         &actor,
         &boiduong::store::venues::VenueInput {
-            name: "Cơ sở Tuy Hòa".into(),
+            name: "Cơ sở Ea Kar (đo hiệu năng)".into(),
             address: "Tuy Hòa".into(),
             place: "Tuy Hòa".into(),
             active: true,
@@ -58,7 +58,7 @@ fn setup(pool: &boiduong::db::Pool, writers: usize) -> anyhow::Result<Setup> {
         &IssuerInput {
             kind: "school".into(),
             superior_name: "Tỉnh ủy Đắk Lắk".into(),
-            name: "Trường Chính trị tỉnh Đắk Lắk".into(),
+            name: "Trung tâm Chính trị huyện Ea Kar".into(),
             org_unit_id: None,
             place: "Buôn Ma Thuột".into(),
             signer_delegation: String::new(),
