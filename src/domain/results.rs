@@ -171,6 +171,9 @@ pub enum LineProblem {
     NotOnList,
     /// Someone saved this line since the editor opened it.
     ChangedMeanwhile,
+    /// A valid certificate was issued from this result: it is revoked first, so that the
+    /// register and the certificate never disagree with the result.
+    Certified,
 }
 
 impl LineProblem {
@@ -183,6 +186,7 @@ impl LineProblem {
             LineProblem::Resit(AttemptRefusal::AlreadyPassed) => "results.error.already_passed",
             LineProblem::Resit(AttemptRefusal::NoResitsLeft(_)) => "results.error.no_resits_left",
             LineProblem::NotLastAttempt => "results.error.not_last_attempt",
+            LineProblem::Certified => "results.error.certified",
             LineProblem::NotOnList => "results.error.not_on_list",
             LineProblem::ChangedMeanwhile => "results.error.changed_meanwhile",
         }

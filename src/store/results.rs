@@ -10,7 +10,7 @@ use time::PrimitiveDateTime;
 
 use super::audit::{self, Actor};
 use super::{DbConn, Scope, StoreError, StoreResult, attendance};
-use crate::db::schema::{assessments, classes, enrolments, users};
+use crate::db::schema::{assessments, certificates, classes, enrolments, users};
 use crate::domain::attendance::{self as attendance_rules, Tally};
 use crate::domain::class::ClassStatus;
 use crate::domain::enrolment::EnrolmentStatus;
@@ -171,6 +171,11 @@ pub fn save(
             sheet(conn, class_id, &Scope::All)?.into_iter().map(|l| (l.learner.enrolment_id, l)).collect();
         let class = super::classes::find(conn, class_id)?;
         let rules = super::programs::find(conn, class.program_id)?.rules();
+        let certified: Vec<i64> = certificates::table
+            .filter(certificates::class_id.eq(class_id))
+            .filter(certificates::status.eq("valid"))
+            .select(certificates::enrolment_id)
+            .load(conn)?;
         let mut problems = Vec::new();
         let mut updates: Vec<(&EntryInput, &Assessment)> = Vec::new();
         let mut inserts: Vec<(&EntryInput, Option<i64>)> = Vec::new();
@@ -189,13 +194,17 @@ pub fn save(
                 if stored.outcome() == Some(line.outcome) {
                     continue;
                 }
-                if stored.version != line.seen_version {
+                if certified.contains(&line.enrolment_id) {
+                    problems.push((line.enrolment_id, LineProblem::Certified));
+                } else if stored.version != line.seen_version {
                     problems.push((line.enrolment_id, LineProblem::ChangedMeanwhile));
                 } else if line.attempt != count {
                     problems.push((line.enrolment_id, LineProblem::NotLastAttempt));
                 } else {
                     updates.push((line, stored));
                 }
+            } else if certified.contains(&line.enrolment_id) {
+                problems.push((line.enrolment_id, LineProblem::Certified));
             } else if line.attempt == count + 1 && line.seen_version == 0 {
                 match results::may_add_attempt(true, &now.outcomes(), &rules) {
                     Ok(()) => inserts.push((line, now.attempts.last().map(|a| a.row.id))),

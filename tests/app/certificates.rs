@@ -547,3 +547,54 @@ pub async fn browser_fixture(app: &TestApp) {
     staff.post(&format!("/certificates/{}/revoke", issued[0].id), &[("reason", "Cấp nhầm lớp")]).await;
     staff.post(&format!("/certificates/{}/reissue", issued[1].id), &[("reason", "lost"), ("note", "")]).await;
 }
+
+#[tokio::test]
+async fn a_certified_result_changes_only_after_its_certificate_is_revoked() {
+    use boiduong::domain::results::{LineProblem, Outcome};
+    use boiduong::store::results::{self, EntryInput};
+    let app = spawn_app().await;
+    let actor = boiduong::store::audit::Actor::system("kiểm thử");
+    let today = app.config.clock.today();
+    let now = boiduong::domain::dates::now();
+    // A valid certificate of the demo's closed class, and the attempt it was issued from.
+    let certificate: Certificate = certs_t::table
+        .filter(certs_t::status.eq("valid"))
+        .order(certs_t::id)
+        .select(Certificate::as_select())
+        .first(&mut app.conn())
+        .unwrap();
+    let (attempt, version): (i32, i32) = assessments::table
+        .filter(assessments::enrolment_id.eq(certificate.enrolment_id))
+        .order(assessments::attempt.desc())
+        .select((assessments::attempt, assessments::version))
+        .first(&mut app.conn())
+        .unwrap();
+    let line = EntryInput {
+        enrolment_id: certificate.enrolment_id,
+        attempt,
+        outcome: Outcome::Scored(51),
+        seen_version: version,
+    };
+    let refused = results::save(
+        &mut app.conn(),
+        &actor,
+        certificate.class_id,
+        std::slice::from_ref(&line),
+        Some("Chấm nhầm"),
+        now,
+    )
+    .unwrap()
+    .expect_err("a certified result is not changed");
+    assert_eq!(refused, vec![(certificate.enrolment_id, LineProblem::Certified)]);
+    let stored: Option<i32> = assessments::table
+        .filter(assessments::enrolment_id.eq(certificate.enrolment_id))
+        .filter(assessments::attempt.eq(attempt))
+        .select(assessments::score_tenths)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_ne!(stored, Some(51), "nothing was written");
+
+    certificates::revoke(&mut app.conn(), &actor, certificate.id, "Chấm nhầm điểm", today).unwrap();
+    let saved = results::save(&mut app.conn(), &actor, certificate.class_id, &[line], Some("Chấm nhầm"), now).unwrap();
+    assert_eq!(saved, Ok(1), "once revoked, the result is amended");
+}
