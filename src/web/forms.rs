@@ -3,7 +3,7 @@
 //! piece of typed text goes through `names::clean`, so no control or invisible character (NUL,
 //! U+202E, zero-width spaces) reaches the database.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -109,9 +109,67 @@ pub fn id(input: &str) -> Option<i64> {
 /// A loose email check (imports use the same one).
 pub use crate::domain::person::looks_like_email;
 
+/// The fields of a sheet with one line per enrolment (attendance, results): each `e` field names
+/// a line (kept in the page's order, each once), `amendment_reason` is the sheet's, and every
+/// other field belongs to a line, named by a prefix and the enrolment id (`s42`).
+pub struct LineFields {
+    pub order: Vec<i64>,
+    pub amendment_reason: String,
+    values: HashMap<String, String>,
+}
+
+impl LineFields {
+    pub fn parse(fields: Vec<(String, String)>) -> Self {
+        let mut order: Vec<i64> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut amendment_reason = String::new();
+        let mut values = HashMap::with_capacity(fields.len());
+        for (name, value) in fields {
+            match name.as_str() {
+                "e" => {
+                    if let Ok(id) = value.trim().parse::<i64>()
+                        && seen.insert(id)
+                    {
+                        order.push(id);
+                    }
+                }
+                "amendment_reason" => amendment_reason = text(&value),
+                _ => {
+                    values.insert(name, value);
+                }
+            }
+        }
+        Self { order, amendment_reason, values }
+    }
+
+    /// A line's field, taken out (empty when it was not sent).
+    pub fn take(&mut self, prefix: &str, id: i64) -> String {
+        self.values.remove(&format!("{prefix}{id}")).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_fields_keep_the_pages_order_once_and_hand_out_each_lines_fields() {
+        let posted = [
+            ("e", "7"),
+            ("s7", "present"),
+            ("e", "3"),
+            ("e", "7"),
+            ("e", "x"),
+            ("amendment_reason", " Sai\u{200B} sót "),
+            ("s3", "late"),
+        ];
+        let mut fields = LineFields::parse(posted.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        assert_eq!(fields.order, vec![7, 3]);
+        assert_eq!(fields.amendment_reason, "Sai sót");
+        assert_eq!(fields.take("s", 3), "late");
+        assert_eq!(fields.take("s", 3), "", "taken once");
+        assert_eq!(fields.take("r", 7), "");
+    }
 
     #[test]
     fn email_shape() {

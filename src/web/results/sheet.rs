@@ -73,30 +73,17 @@ impl SheetForm {
     }
 
     fn from_fields(fields: Vec<(String, String)>) -> Self {
-        let mut form = SheetForm::default();
-        let mut values: HashMap<String, String> = HashMap::with_capacity(fields.len());
-        for (name, value) in fields {
-            match name.as_str() {
-                "e" => {
-                    if let Ok(id) = value.trim().parse::<i64>()
-                        && !form.lines.contains_key(&id)
-                    {
-                        form.order.push(id);
-                        form.lines.insert(id, Typed::default());
-                    }
-                }
-                "amendment_reason" => form.amendment_reason = forms::text(&value),
-                _ => {
-                    values.insert(name, value);
-                }
-            }
-        }
-        for (id, typed) in form.lines.iter_mut() {
-            let mut take = |prefix: &str| values.remove(&format!("{prefix}{id}")).unwrap_or_default();
-            typed.score = take("s").trim().chars().take(20).collect();
-            typed.absent = !take("x").is_empty();
-            typed.attempt = take("a").trim().parse().unwrap_or(1);
-            typed.version = take("v").trim().parse().unwrap_or(0);
+        let mut fields = forms::LineFields::parse(fields);
+        let mut form = SheetForm { amendment_reason: fields.amendment_reason.clone(), ..Default::default() };
+        for id in std::mem::take(&mut fields.order) {
+            let typed = Typed {
+                score: fields.take("s", id).trim().chars().take(20).collect(),
+                absent: !fields.take("x", id).is_empty(),
+                attempt: fields.take("a", id).trim().parse().unwrap_or(1),
+                version: fields.take("v", id).trim().parse().unwrap_or(0),
+            };
+            form.order.push(id);
+            form.lines.insert(id, typed);
         }
         form
     }
