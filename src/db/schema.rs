@@ -35,6 +35,8 @@ diesel::table! {
         closed_on -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        has_youth_union -> Bool,
+        has_trade_union -> Bool,
     }
 }
 
@@ -74,6 +76,9 @@ diesel::table! {
         ceremony_date -> Nullable<Date>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        youth_union_member -> Bool,
+        planned_meeting_on -> Nullable<Date>,
+        introduced_by -> Nullable<Text>,
     }
 }
 
@@ -449,6 +454,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     outbox,
     import_uploads,
+    readiness_steps,
+    readiness_items,
+    admission_targets,
+    api_tokens,
 );
 diesel::table! {
     login_throttle (key) {
@@ -457,3 +466,64 @@ diesel::table! {
         window_start -> BigInt,
     }
 }
+
+diesel::table! {
+    readiness_steps (id) {
+        id -> BigInt,
+        path -> Text,
+        position -> Integer,
+        code -> Text,
+        label -> Text,
+        form_code -> Nullable<Text>,
+        kind -> Text,
+        program_code -> Nullable<Text>,
+        lapses -> Bool,
+        required -> Bool,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    readiness_items (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        step_id -> BigInt,
+        status -> Text,
+        done_on -> Nullable<Date>,
+        reference -> Nullable<Text>,
+        note -> Nullable<Text>,
+        confirmed_by -> BigInt,
+        confirmed_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    admission_targets (id) {
+        id -> BigInt,
+        org_unit_id -> BigInt,
+        term_start -> Date,
+        term_end -> Date,
+        target -> Integer,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        user_id -> BigInt,
+        token_hash -> Text,
+        prefix -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(readiness_items -> readiness_steps (step_id));
+diesel::joinable!(readiness_items -> people (person_id));
+diesel::joinable!(admission_targets -> org_units (org_unit_id));

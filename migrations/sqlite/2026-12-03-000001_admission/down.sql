@@ -1,0 +1,11 @@
+DROP TABLE api_tokens;
+DROP INDEX people_admission_decision_date;
+DROP INDEX people_ceremony_date;
+DROP TABLE admission_targets;
+DROP TABLE readiness_items;
+DROP TABLE readiness_steps;
+ALTER TABLE people DROP COLUMN introduced_by;
+ALTER TABLE people DROP COLUMN planned_meeting_on;
+ALTER TABLE people DROP COLUMN youth_union_member;
+ALTER TABLE org_units DROP COLUMN has_trade_union;
+ALTER TABLE org_units DROP COLUMN has_youth_union;
