@@ -87,7 +87,8 @@ fn give_missing_scores(conn: &mut DbConn, class_id: i64, last_day: Date) -> anyh
 }
 
 /// Awareness classes of five years ago, held by the school: the certificates of one expire
-/// within 90 days of today, those of an older one have just expired.
+/// within 90 days of today, those of an older one (the demo learner's among them) have just
+/// expired.
 fn old_classes(
     conn: &mut DbConn,
     actor: &Actor,
@@ -133,6 +134,15 @@ fn old_classes(
         )?;
         for person in officials.iter().skip(skip).take(6) {
             enrolments::enrol(conn, actor, id, *person, enrolments::SOURCE_STAFF, first_day)?;
+        }
+        // The demo learner took the course five years ago and was not admitted within the
+        // certificate's 60 months: that certificate has just expired, and they are taking the
+        // course again in the class running this week.
+        if expires < today
+            && let Some(learner) =
+                crate::store::users::find_by_email(conn, "hocvien@boiduong.test")?.and_then(|u| u.person_id)
+        {
+            enrolments::enrol(conn, actor, id, learner, enrolments::SOURCE_STAFF, first_day)?;
         }
         give_missing_scores(conn, id, last_day)?;
         classes::restore_status(conn, actor, id, ClassStatus::Closed)?;

@@ -31,6 +31,7 @@ struct HomeView {
     units: Vec<String>,
     programs: Vec<ProgramCard>,
     me: Option<LearnerCard>,
+    learner: Option<super::portal::overview::LearnerOverview>,
 }
 
 /// The people of the user's units per status, and the total they add up to.
@@ -82,6 +83,7 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
         return Ok(see_other("/login"));
     };
     let lang = page.lang;
+    let today = state.clock().today();
     let view = state
         .db(move |c| {
             let mut v = HomeView {
@@ -118,6 +120,9 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
                 let unit = tree.label(person.org_unit_id);
                 let status = Status::parse(&person.status).map(|s| i18n::t(lang, &s.label_key())).unwrap_or_default();
                 v.me = Some(LearnerCard { full_name: person.full_name(), status, unit });
+                if v.is_learner {
+                    v.learner = Some(super::portal::overview::load(c, lang, person_id, today)?);
+                }
             }
             Ok(v)
         })

@@ -18,6 +18,7 @@ mod import;
 mod mail;
 mod orgs;
 mod people;
+mod portal;
 mod programs;
 mod results;
 mod schedule_store;

@@ -23,6 +23,8 @@ struct Line {
     tone: &'static str,
     pdf_href: Option<String>,
     verify_href: String,
+    /// The full address of the public verification page, to share with whoever asks.
+    verify_url: String,
 }
 
 #[derive(Serialize)]
@@ -33,6 +35,7 @@ struct ListView {
 pub async fn list(user: LearnerUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let lang = page.lang;
     let today = state.clock().today();
+    let public_url = state.config.public_url.trim_end_matches('/').to_owned();
     let list = match user.user.person_id {
         Some(person) => state.db(move |c| certificates::of_person(c, person)).await?,
         None => Vec::new(),
@@ -54,6 +57,7 @@ pub async fn list(user: LearnerUser, page: Page, state: web::Data<AppState>) -> 
                     // A superseded or revoked certificate is not handed out again.
                     pdf_href: (c.status == "valid").then(|| format!("/me/certificates/{}.pdf", c.id)),
                     verify_href: format!("/verify/{}", c.code),
+                    verify_url: format!("{public_url}/verify/{}", c.code),
                 }
             })
             .collect(),

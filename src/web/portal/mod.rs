@@ -2,6 +2,7 @@
 //! attendance so far and whether the learner may write the essay; the essay's result and the
 //! certificate join each class's card when those parts exist (`ClassCard` is where they go).
 
+pub mod overview;
 mod results;
 
 use super::routes::Router;

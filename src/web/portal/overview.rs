@@ -1,0 +1,112 @@
+//! The learner's part of the home page, made for a phone: the next sessions with the calendar
+//! link, each current class with attendance and essay eligibility, and the certificates. The
+//! detail sits on the portal's own pages; this is what a learner opens the app to see.
+
+use serde::Serialize;
+use time::{Date, Duration};
+
+use crate::db::DbConn;
+use crate::domain::class::{self as class_names, ClassStatus};
+use crate::domain::{dates, schedule};
+use crate::i18n::Lang;
+use crate::store::sessions::SessionFilter;
+use crate::store::{self, StoreResult};
+use crate::web::attendance::views::{self, EligibilityView};
+use crate::web::certificates::validity_label;
+use crate::web::schedule::views::weekday;
+
+/// How far ahead, and how many, upcoming sessions the home page lists.
+const AHEAD_DAYS: i64 = 60;
+const UPCOMING: usize = 5;
+
+#[derive(Serialize)]
+pub struct LearnerOverview {
+    upcoming: Vec<Upcoming>,
+    classes: Vec<ClassLine>,
+    certificates: Vec<CertificateLine>,
+}
+
+#[derive(Serialize)]
+struct Upcoming {
+    /// "Thứ Hai 16/03/2026".
+    day: String,
+    /// "07:30–11:00".
+    time: String,
+    class_name: String,
+    seq: i32,
+    title: String,
+    place: Option<String>,
+    teacher: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ClassLine {
+    class_name: String,
+    days: String,
+    attended: u32,
+    sessions: u32,
+    essay: EligibilityView,
+}
+
+#[derive(Serialize)]
+struct CertificateLine {
+    class_name: String,
+    number: String,
+    validity: String,
+    tone: &'static str,
+}
+
+/// Everything the learner's home cards show, from the person's own records only.
+pub fn load(c: &mut DbConn, lang: Lang, person_id: i64, today: Date) -> StoreResult<LearnerOverview> {
+    let class_ids = store::calendar::classes_of_learner(c, person_id)?;
+    let filter = SessionFilter { class_ids: Some(class_ids), ..Default::default() };
+    let upcoming = store::sessions::between(c, today, today + Duration::days(AHEAD_DAYS), &filter)?
+        .into_iter()
+        .take(UPCOMING)
+        .map(|s| Upcoming {
+            day: format!("{} {}", weekday(lang, s.session.starts_at.date()), dates::format(s.session.starts_at.date())),
+            time: format!(
+                "{}–{}",
+                schedule::format_time(s.session.starts_at.time()),
+                schedule::format_time(s.session.ends_at.time())
+            ),
+            teacher: s.teacher(),
+            place: match (&s.room_name, &s.venue_name) {
+                (Some(room), Some(venue)) => Some(format!("{room}, {venue}")),
+                (room, venue) => room.clone().or_else(|| venue.clone()),
+            },
+            class_name: format!("{} {}", s.program_short_name, s.class_name),
+            seq: s.session.seq,
+            title: s.session.title,
+        })
+        .collect();
+    // Classes still under way; finished ones live on the results page.
+    let classes = store::attendance::of_learner(c, person_id)?
+        .into_iter()
+        .filter(|lc| lc.enrolment_status != "withdrawn" && lc.class.status() < ClassStatus::Locked)
+        .map(|lc| {
+            let rules = lc.program.rules();
+            ClassLine {
+                class_name: class_names::full_name(&lc.program.name, lc.class.ordinal, lc.class.year),
+                days: format!("{} – {}", dates::format(lc.class.first_day), dates::format(lc.class.last_day)),
+                attended: lc.tally.attended(),
+                sessions: lc.tally.sessions,
+                essay: views::eligibility_view(lang, &lc.tally, &rules),
+            }
+        })
+        .collect();
+    let certificates = store::certificates::of_person(c, person_id)?
+        .iter()
+        .filter(|cert| cert.status == "valid")
+        .map(|cert| {
+            let (validity, tone) = validity_label(lang, cert, today);
+            CertificateLine {
+                class_name: cert.snapshot().doc.class_name,
+                number: cert.register_number(),
+                validity,
+                tone,
+            }
+        })
+        .collect();
+    Ok(LearnerOverview { upcoming, classes, certificates })
+}
