@@ -76,7 +76,13 @@ fn catalog(lang: Lang) -> &'static Catalog {
 
 /// The message for `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> String {
-    catalog(lang).get(key).or_else(|| catalog(Lang::Vi).get(key)).cloned().unwrap_or_else(|| key.to_owned())
+    lookup(lang, key).unwrap_or(key).to_owned()
+}
+
+/// The message as the catalog holds it, without copying (the templates' hot path), falling back
+/// to Vietnamese; None when neither catalog has the key.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    catalog(lang).get(key).or_else(|| catalog(Lang::Vi).get(key)).map(String::as_str)
 }
 
 /// The message with `{name}` placeholders filled in.

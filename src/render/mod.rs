@@ -37,8 +37,9 @@ impl Templates {
         let mut registry = Handlebars::new();
         registry.set_dev_mode(false);
         registry.set_strict_mode(strict);
-        if escape == Escape::Nothing {
-            registry.register_escape_fn(handlebars::no_escape);
+        match escape {
+            Escape::Nothing => registry.register_escape_fn(handlebars::no_escape),
+            Escape::Html => registry.register_escape_fn(helpers::escape_html),
         }
         helpers::register(&mut registry);
         Self { registry }

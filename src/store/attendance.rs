@@ -770,9 +770,22 @@ pub struct LearnerClass {
 
 /// The classes a person is (or was) enrolled in, newest first, with their attendance.
 pub fn of_learner(conn: &mut DbConn, person_id: i64) -> StoreResult<Vec<LearnerClass>> {
+    of_learner_in(conn, person_id, &crate::domain::class::ClassStatus::ALL)
+}
+
+/// As `of_learner`, for the classes in the given statuses only (the home page shows those not
+/// yet finished, and loads nothing of the others).
+pub fn of_learner_in(
+    conn: &mut DbConn,
+    person_id: i64,
+    class_statuses: &[crate::domain::class::ClassStatus],
+) -> StoreResult<Vec<LearnerClass>> {
+    let codes: Vec<&str> = class_statuses.iter().map(|s| s.code()).collect();
     let enrolled: Vec<(i64, String, i64)> = enrolments::table
+        .inner_join(classes_t::table)
         .filter(enrolments::person_id.eq(person_id))
         .filter(enrolments::status.eq_any(ON_ROSTER))
+        .filter(classes_t::status.eq_any(codes))
         .order(enrolments::id.desc())
         .select((enrolments::id, enrolments::status, enrolments::class_id))
         .load(conn)?;

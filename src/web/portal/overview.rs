@@ -81,9 +81,10 @@ pub fn load(c: &mut DbConn, lang: Lang, person_id: i64, today: Date) -> StoreRes
         })
         .collect();
     // Classes still under way; finished ones live on the results page.
-    let classes = store::attendance::of_learner(c, person_id)?
+    let unfinished = [ClassStatus::Nominating, ClassStatus::Running, ClassStatus::Assessing];
+    let classes = store::attendance::of_learner_in(c, person_id, &unfinished)?
         .into_iter()
-        .filter(|lc| lc.enrolment_status != "withdrawn" && lc.class.status() < ClassStatus::Locked)
+        .filter(|lc| lc.enrolment_status != "withdrawn")
         .map(|lc| {
             let rules = lc.program.rules();
             ClassLine {
