@@ -9,7 +9,8 @@ pub const STAFF_EMAIL: &str = "giaovu@boiduong.test";
 const ADMIN_EMAIL: &str = "admin@boiduong.test";
 
 pub fn load(conn: &mut DbConn, public_url: &str) -> anyhow::Result<()> {
-    let (Some(staff), Some(admin)) = (users::find_by_email(conn, STAFF_EMAIL)?, users::find_by_email(conn, ADMIN_EMAIL)?)
+    let (Some(staff), Some(admin)) =
+        (users::find_by_email(conn, STAFF_EMAIL)?, users::find_by_email(conn, ADMIN_EMAIL)?)
     else {
         anyhow::bail!("the demo accounts are created before the API token");
     };

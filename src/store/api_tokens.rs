@@ -64,7 +64,13 @@ pub fn generate() -> String {
 }
 
 /// Issues a token acting as `user_id`, audited.
-pub fn issue(conn: &mut DbConn, actor: &Actor, user_id: i64, name: &str, now: PrimitiveDateTime) -> StoreResult<Issued> {
+pub fn issue(
+    conn: &mut DbConn,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+    now: PrimitiveDateTime,
+) -> StoreResult<Issued> {
     let token = generate();
     let prefix: String = token.chars().take(SHOWN_CHARS).collect();
     let created_by = actor.user_id.ok_or_else(|| StoreError::Other(anyhow::anyhow!("a token is issued by a user")))?;

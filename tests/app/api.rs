@@ -155,7 +155,13 @@ async fn every_api_route_answers_each_role_token_as_its_rule_says() {
     let app = spawn_app().await;
     let routes: Vec<_> = route_table().into_iter().filter(|s| matches!(s.access, Access::Token(_))).collect();
     assert!(routes.len() >= 10, "the API routes are in the route table: {routes:?}");
-    let roles = [(ADMIN, Role::Admin), (STAFF, Role::Staff), (LECTURER, Role::Lecturer), (SECRETARY, Role::Secretary), (LEARNER, Role::Learner)];
+    let roles = [
+        (ADMIN, Role::Admin),
+        (STAFF, Role::Staff),
+        (LECTURER, Role::Lecturer),
+        (SECRETARY, Role::Secretary),
+        (LEARNER, Role::Learner),
+    ];
     let tokens: Vec<_> = roles.iter().map(|(email, role)| (*role, token_for(&app, email))).collect();
     let mut failures = Vec::new();
     for spec in &routes {
@@ -256,15 +262,18 @@ async fn a_secretary_token_reads_only_their_chi_bo_even_by_guessing_ids() {
     assert!(all_in_class > expected, "the class has other chi bộ's learners too, left out");
     let body = ok(&app, &format!("/api/v1/classes/{class}/attendance"), &token).await;
     let line_people: BTreeSet<i64> = ids(&body, "person_id");
-    let their_people: BTreeSet<i64> =
-        people::table.filter(people::org_unit_id.eq_any(&units)).select(people::id).load::<i64>(&mut *app.conn()).unwrap().into_iter().collect();
+    let their_people: BTreeSet<i64> = people::table
+        .filter(people::org_unit_id.eq_any(&units))
+        .select(people::id)
+        .load::<i64>(&mut *app.conn())
+        .unwrap()
+        .into_iter()
+        .collect();
     assert!(!line_people.is_empty() && line_people.is_subset(&their_people));
 
     // A class none of their people attend answers 404 everywhere.
-    let every: Vec<i64> = boiduong::db::schema::classes::table
-        .select(boiduong::db::schema::classes::id)
-        .load(&mut *app.conn())
-        .unwrap();
+    let every: Vec<i64> =
+        boiduong::db::schema::classes::table.select(boiduong::db::schema::classes::id).load(&mut *app.conn()).unwrap();
     let other = every.into_iter().find(|c| !theirs.contains(c)).expect("a class without their people");
     for suffix in ["", "/sessions", "/enrolments", "/attendance", "/results"] {
         let path = format!("/api/v1/classes/{other}{suffix}");
@@ -360,8 +369,7 @@ async fn each_resource_answers_with_the_data_of_the_database() {
         .unwrap();
     let body = ok(&app, &format!("/api/v1/classes/{class}"), &token).await;
     assert!(body["name"].as_str().unwrap().starts_with("Khóa "), "{body}");
-    let n: i64 =
-        class_sessions::table.filter(class_sessions::class_id.eq(class)).count().get_result(&mut *c).unwrap();
+    let n: i64 = class_sessions::table.filter(class_sessions::class_id.eq(class)).count().get_result(&mut *c).unwrap();
     let body = ok(&app, &format!("/api/v1/classes/{class}/sessions"), &token).await;
     assert_eq!(items(&body).len() as i64, n);
     let first = &items(&body)[0];
@@ -384,7 +392,8 @@ async fn each_resource_answers_with_the_data_of_the_database() {
     let line = items(&body).iter().find(|l| l["enrolment_id"] == enrolment).expect("the learner's line");
     let marks = line["marks"].as_array().unwrap();
     assert!(marks.iter().any(|m| m["session_id"] == session && m["status"] == status), "{line}");
-    let counted: i64 = ["present", "late", "made_up", "excused", "unexcused"].iter().map(|k| line["tally"][k].as_i64().unwrap()).sum();
+    let counted: i64 =
+        ["present", "late", "made_up", "excused", "unexcused"].iter().map(|k| line["tally"][k].as_i64().unwrap()).sum();
     assert!(counted <= line["tally"]["sessions"].as_i64().unwrap() && counted > 0, "{line}");
 
     // A score in the results: a number with one decimal.
@@ -392,7 +401,12 @@ async fn each_resource_answers_with_the_data_of_the_database() {
         .inner_join(enrolments::table)
         .filter(assessments::score_tenths.is_not_null())
         .filter(enrolments::status.eq("enrolled"))
-        .select((assessments::enrolment_id, assessments::attempt, assessments::score_tenths.assume_not_null(), enrolments::class_id))
+        .select((
+            assessments::enrolment_id,
+            assessments::attempt,
+            assessments::score_tenths.assume_not_null(),
+            enrolments::class_id,
+        ))
         .first(&mut *c)
         .unwrap();
     let body = ok(&app, &format!("/api/v1/classes/{score_class}/results"), &token).await;
@@ -404,7 +418,13 @@ async fn each_resource_answers_with_the_data_of_the_database() {
 
     // A certificate, alone and in its class's list.
     let (cert, number, year, issued, cert_class): (i64, i32, i32, time::Date, i64) = certificates::table
-        .select((certificates::id, certificates::number, certificates::year, certificates::issued_on, certificates::class_id))
+        .select((
+            certificates::id,
+            certificates::number,
+            certificates::year,
+            certificates::issued_on,
+            certificates::class_id,
+        ))
         .first(&mut *c)
         .unwrap();
     let body = ok(&app, &format!("/api/v1/certificates/{cert}"), &token).await;
@@ -541,7 +561,9 @@ async fn an_admin_issues_a_token_shown_once_and_revokes_it() {
     let res = admin.post(path, &[("name", " "), ("user_id", &app.account_id(SECRETARY).to_string())]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    let res = admin.post(path, &[("name", "Đồng bộ CSDL đảng viên"), ("user_id", &app.account_id(SECRETARY).to_string())]).await;
+    let res = admin
+        .post(path, &[("name", "Đồng bộ CSDL đảng viên"), ("user_id", &app.account_id(SECRETARY).to_string())])
+        .await;
     assert_redirect(&res, path);
     let (_, html) = admin.page(path).await;
     let start = html.find("value=\"bd_").expect("the new token is shown") + "value=\"".len();
@@ -550,11 +572,8 @@ async fn an_admin_issues_a_token_shown_once_and_revokes_it() {
     let (_, again) = admin.page(path).await;
     assert!(!again.contains(token), "shown once only");
     assert!(again.contains(&token[..11]), "then only its prefix");
-    let stored: String = api_tokens::table
-        .order(api_tokens::id.desc())
-        .select(api_tokens::token_hash)
-        .first(&mut *app.conn())
-        .unwrap();
+    let stored: String =
+        api_tokens::table.order(api_tokens::id.desc()).select(api_tokens::token_hash).first(&mut *app.conn()).unwrap();
     assert_eq!(stored, tokens::hash(token), "only the hash is stored");
 
     // It acts as the secretary.
@@ -562,7 +581,8 @@ async fn an_admin_issues_a_token_shown_once_and_revokes_it() {
     let units = secretary_units(&app);
     assert!(items(&body).iter().all(|p| units.contains(&p["org_unit_id"].as_i64().unwrap())));
 
-    let id: i64 = api_tokens::table.order(api_tokens::id.desc()).select(api_tokens::id).first(&mut *app.conn()).unwrap();
+    let id: i64 =
+        api_tokens::table.order(api_tokens::id.desc()).select(api_tokens::id).first(&mut *app.conn()).unwrap();
     let res = admin.post(&format!("{path}/{id}/revoke"), &[]).await;
     assert_redirect(&res, path);
     let (_, html) = admin.page(path).await;

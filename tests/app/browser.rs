@@ -636,7 +636,11 @@ fn unreached(
     allowed: impl Fn(&RouteSpec) -> bool,
 ) {
     for r in routes.iter().filter(|r| is_get(r) && allowed(r) && r.path.contains('{')) {
-        if r.path.starts_with("/assets/") || r.path.starts_with("/api/") || r.path.contains("{token}") || is_file(r.path) {
+        if r.path.starts_with("/assets/")
+            || r.path.starts_with("/api/")
+            || r.path.contains("{token}")
+            || is_file(r.path)
+        {
             continue;
         }
         if !visited.iter().any(|v| route_of(&v.path, routes).is_some_and(|v| v.path == r.path)) {

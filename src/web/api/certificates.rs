@@ -179,7 +179,11 @@ pub async fn list(
     ),
     security(("bearer" = []))
 )]
-pub async fn show(user: ApiCertificateReader, state: web::Data<AppState>, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn show(
+    user: ApiCertificateReader,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = params::id(&id)?;
     let own = if reads_all(&user) { None } else { Some(user.user.person_id) };
     let cert = state

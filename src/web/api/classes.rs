@@ -231,7 +231,11 @@ fn band_code(band: Band) -> &'static str {
     ),
     security(("bearer" = []))
 )]
-pub async fn list(user: ApiClassReader, state: web::Data<AppState>, paging: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+pub async fn list(
+    user: ApiClassReader,
+    state: web::Data<AppState>,
+    paging: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
     let paging = paging.paging()?;
     let who = user.0.clone();
     let rows = state
@@ -288,7 +292,11 @@ pub async fn show(user: ApiClassReader, state: web::Data<AppState>, id: web::Pat
     ),
     security(("bearer" = []))
 )]
-pub async fn sessions(user: ApiClassReader, state: web::Data<AppState>, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn sessions(
+    user: ApiClassReader,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = params::id(&id)?;
     let who = user.0.clone();
     let views = state
@@ -329,7 +337,11 @@ pub async fn sessions(user: ApiClassReader, state: web::Data<AppState>, id: web:
     ),
     security(("bearer" = []))
 )]
-pub async fn enrolments(user: ApiClassReader, state: web::Data<AppState>, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn enrolments(
+    user: ApiClassReader,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = params::id(&id)?;
     let who = user.0.clone();
     let lines = state
@@ -371,7 +383,11 @@ pub async fn enrolments(user: ApiClassReader, state: web::Data<AppState>, id: we
     ),
     security(("bearer" = []))
 )]
-pub async fn attendance(user: ApiClassReader, state: web::Data<AppState>, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn attendance(
+    user: ApiClassReader,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = params::id(&id)?;
     let who = user.0.clone();
     let (lines, marks, rules) = state
@@ -428,7 +444,11 @@ pub async fn attendance(user: ApiClassReader, state: web::Data<AppState>, id: we
     ),
     security(("bearer" = []))
 )]
-pub async fn results(user: ApiClassReader, state: web::Data<AppState>, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn results(
+    user: ApiClassReader,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = params::id(&id)?;
     let who = user.0.clone();
     let (published, lines) = state
@@ -481,4 +501,3 @@ pub async fn results(user: ApiClassReader, state: web::Data<AppState>, id: web::
         .collect();
     Ok(HttpResponse::Ok().json(ResultList { published, items }))
 }
-

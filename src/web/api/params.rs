@@ -54,7 +54,9 @@ impl PageParams {
     pub fn paging(&self) -> Result<Paging, ApiError> {
         let number = |raw: &Option<String>, default: i64, max: i64, key: &'static str| match raw.as_deref() {
             None | Some("") => Ok(default),
-            Some(text) => text.trim().parse::<i64>().ok().filter(|v| (1..=max).contains(v)).ok_or(ApiError::BadRequest(key)),
+            Some(text) => {
+                text.trim().parse::<i64>().ok().filter(|v| (1..=max).contains(v)).ok_or(ApiError::BadRequest(key))
+            }
         };
         // Deep pages stop where no list could reach, so the offset never overflows.
         let page = number(&self.page, 1, 1_000_000, "api.error.page")?;
