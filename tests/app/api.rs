@@ -209,6 +209,36 @@ async fn a_token_records_its_use_at_most_once_a_minute() {
     assert!(last_used().unwrap() > first, "written again after a minute");
 }
 
+#[tokio::test]
+async fn a_token_past_its_share_of_the_minute_gets_429_json_until_the_next() {
+    use boiduong::web::api::limit::PER_MINUTE;
+    let app = spawn_app().await;
+    let (busy, calm) = (token_for(&app, STAFF), token_for(&app, STAFF));
+    let path = format!("/api/v1/classes/{}", i64::MAX);
+    let client = reqwest::Client::new();
+    // A minute may turn during the burst and start the count again: twice the share is enough.
+    let mut refused = None;
+    for sent in 1..=2 * PER_MINUTE + 1 {
+        let res = client.get(format!("{}{path}", app.base)).bearer_auth(&busy).send().await.unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some((sent, res));
+            break;
+        }
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "request {sent}");
+    }
+    let (sent, res) = refused.expect("the share runs out");
+    assert!(sent > PER_MINUTE, "refused after {sent} requests only");
+    let wait: i64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let (status, body) = answer(res, "429").await;
+    assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "past the share");
+    let (status, _) = call(&app, &path, Some(&calm)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another token keeps its own share");
+    app.advance(std::time::Duration::from_secs(61));
+    let (status, _) = call(&app, &path, Some(&busy)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a new minute, a new share");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scope
 
@@ -514,7 +544,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes() {
             }
             documented.insert((method.clone(), path.clone()));
             assert_eq!(operation["security"][0]["bearer"], serde_json::json!([]), "{method} {path} needs the token");
-            for status in ["200", "401"] {
+            for status in ["200", "400", "401", "429", "500"] {
                 assert!(operation["responses"][status].is_object(), "{method} {path} documents {status}");
             }
         }

@@ -12,6 +12,7 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::error::ApiError;
+use super::limit;
 use crate::domain::role::Role;
 use crate::store::{api_tokens, users};
 use crate::web::auth::extract::CurrentUser;
@@ -29,6 +30,10 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 async fn token_account(req: &HttpRequest) -> Result<CurrentUser, ApiError> {
     let token = bearer(req).ok_or(ApiError::Unauthorized)?;
     let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered").clone();
+    // Counted before the database is asked, so a runaway client costs no queries.
+    limit::TOKENS
+        .admit(&api_tokens::hash(&token), state.config.clock.unix(), limit::PER_MINUTE)
+        .map_err(ApiError::TooManyRequests)?;
     let now = state.config.clock.now_utc();
     let account = state
         .db(move |c| match api_tokens::authenticate(c, &token, now)? {

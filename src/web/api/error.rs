@@ -28,6 +28,9 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The token's requests of this minute are used up; the seconds until the next one.
+    #[error("too many requests")]
+    TooManyRequests(i64),
     #[error("busy")]
     Busy,
     #[error(transparent)]
@@ -88,6 +91,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -97,6 +101,17 @@ impl ResponseError for ApiError {
         let status = self.status_code();
         match self {
             ApiError::BadRequest(key) => json_error(status, key),
+            ApiError::TooManyRequests(wait) => {
+                let mut res = json_for_status(status);
+                res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*wait));
+                res
+            }
+            ApiError::Busy => {
+                let mut res = json_for_status(status);
+                let wait = header::HeaderValue::from_static(crate::web::error::RETRY_AFTER_BUSY);
+                res.headers_mut().insert(header::RETRY_AFTER, wait);
+                res
+            }
             ApiError::Unexpected(e) => {
                 tracing::error!(error = ?e, "API request failed");
                 json_for_status(status)

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod certificates;
 pub mod classes;
 pub mod error;
+pub mod limit;
 pub mod params;
 pub mod people;
 pub mod scope;
@@ -18,6 +19,7 @@ use std::sync::OnceLock;
 
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::auth::extract::Open;
@@ -60,7 +62,7 @@ pub fn routes(r: &mut Router) {
         certificates::list,
         certificates::show,
     ),
-    modifiers(&BearerScheme),
+    modifiers(&Common),
     tags(
         (name = "people", description = "People in the token's scope"),
         (name = "classes", description = "Classes, their sessions, enrolments, attendance and results"),
@@ -69,10 +71,11 @@ pub fn routes(r: &mut Router) {
 )]
 pub struct ApiDoc;
 
-/// The `bearer` security scheme the paths refer to.
-struct BearerScheme;
+/// What every path shares: the `bearer` security scheme they refer to, and the answers any
+/// request may get (429 past the token's share of the minute, 500).
+struct Common;
 
-impl Modify for BearerScheme {
+impl Modify for Common {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -84,6 +87,25 @@ impl Modify for BearerScheme {
                     .build(),
             ),
         );
+        let error = |description: &str| {
+            let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+            ResponseBuilder::new().description(description).content("application/json", body).build()
+        };
+        let shared = [
+            (
+                "429",
+                error("Too many requests with this token this minute: retry after the Retry-After header's seconds"),
+            ),
+            ("500", error("The server failed")),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in &shared {
+                    operation.responses.responses.insert((*status).into(), response.clone().into());
+                }
+            }
+        }
     }
 }
 
