@@ -14,7 +14,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use super::error::ApiError;
 use super::limit;
 use crate::domain::role::Role;
-use crate::store::{api_tokens, users};
+use crate::store::{StoreError, api_tokens, users};
 use crate::web::auth::extract::CurrentUser;
 use crate::web::routes::{Access, AccessRule};
 use crate::web::state::AppState;
@@ -37,7 +37,12 @@ async fn token_account(req: &HttpRequest) -> Result<CurrentUser, ApiError> {
     let now = state.config.clock.now_utc();
     let account = state
         .db(move |c| match api_tokens::authenticate(c, &token, now)? {
-            Some(user_id) => users::account(c, user_id).map(Some),
+            // An account that no longer exists is no one: 401, like an unknown token.
+            Some(user_id) => match users::account(c, user_id) {
+                Ok(account) => Ok(Some(account)),
+                Err(StoreError::NotFound) => Ok(None),
+                Err(e) => Err(e),
+            },
             None => Ok(None),
         })
         .await?;
