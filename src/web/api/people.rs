@@ -9,7 +9,7 @@ use super::error::{ApiResult, ErrorBody};
 use super::params::{self, PageInfo, PageParams};
 use super::scope::{Rows, people_rows};
 use crate::store::orgs::UnitTree;
-use crate::store::people::{self, PeopleQuery, Person};
+use crate::store::people::{self, PeopleQuery, Person, PersonRow};
 use crate::store::{Paged, Scope};
 use crate::web::state::AppState;
 
@@ -20,7 +20,7 @@ pub struct PersonSummary {
     pub full_name: String,
     #[schema(format = Date, example = "1998-04-21")]
     pub date_of_birth: String,
-    /// "male" or "female".
+    /// M (nam) or F (nữ).
     pub sex: String,
     /// candidate (quần chúng), probationary (đảng viên dự bị) or official (đảng viên chính thức).
     pub status: String,
@@ -61,7 +61,7 @@ pub struct PeopleFilter {
     pub status: Option<String>,
 }
 
-fn summary(p: &Person, tree: &UnitTree) -> PersonSummary {
+fn summary(p: &PersonRow, tree: &UnitTree) -> PersonSummary {
     PersonSummary {
         id: p.id,
         full_name: p.full_name.clone(),
@@ -70,6 +70,18 @@ fn summary(p: &Person, tree: &UnitTree) -> PersonSummary {
         status: p.status.clone(),
         org_unit_id: p.org_unit_id,
         org_unit: tree.label(p.org_unit_id),
+    }
+}
+
+/// A person's record as a list line.
+fn row_of(p: &Person) -> PersonRow {
+    PersonRow {
+        id: p.id,
+        full_name: p.full_name.clone(),
+        date_of_birth: p.date_of_birth,
+        sex: p.sex.clone(),
+        status: p.status.clone(),
+        org_unit_id: p.org_unit_id,
     }
 }
 
@@ -111,18 +123,11 @@ pub async fn list(
                 Rows::Units(ids) => people::list(c, &Scope::Units(ids), &query)?,
                 // A learner: their own record, alone.
                 Rows::Own(own) => {
-                    let mine: Vec<people::PersonRow> = own
+                    let mine: Vec<PersonRow> = own
                         .map(|id| people::find(c, &Scope::All, id))
                         .transpose()?
                         .filter(|p| query.status.as_ref().is_none_or(|s| *s == p.status))
-                        .map(|p| people::PersonRow {
-                            id: p.id,
-                            full_name: p.full_name,
-                            date_of_birth: p.date_of_birth,
-                            sex: p.sex,
-                            status: p.status,
-                            org_unit_id: p.org_unit_id,
-                        })
+                        .map(|p| row_of(&p))
                         .into_iter()
                         .collect();
                     let total = mine.len() as i64;
@@ -133,19 +138,7 @@ pub async fn list(
             Ok((paged, tree))
         })
         .await?;
-    let items = paged
-        .items
-        .iter()
-        .map(|p| PersonSummary {
-            id: p.id,
-            full_name: p.full_name.clone(),
-            date_of_birth: params::date(p.date_of_birth),
-            sex: p.sex.clone(),
-            status: p.status.clone(),
-            org_unit_id: p.org_unit_id,
-            org_unit: tree.label(p.org_unit_id),
-        })
-        .collect();
+    let items = paged.items.iter().map(|p| summary(p, &tree)).collect();
     Ok(HttpResponse::Ok().json(PeoplePage { items, page: PageInfo::new(paging, paged.total) }))
 }
 
@@ -177,7 +170,7 @@ pub async fn show(user: ApiPeopleReader, state: web::Data<AppState>, id: web::Pa
         })
         .await?;
     Ok(HttpResponse::Ok().json(PersonDetail {
-        summary: summary(&person, &tree),
+        summary: summary(&row_of(&person), &tree),
         hometown: person.hometown,
         citizen_id: person.citizen_id,
         email: person.email,
