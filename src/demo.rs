@@ -16,6 +16,7 @@ use crate::store::people::{self, PersonInput};
 use crate::store::settings::{self, SchoolSettings};
 use crate::store::users::{self, NewUser};
 
+mod api;
 mod attendance;
 mod certificates;
 mod nominations;
@@ -248,6 +249,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext, public_u
         calendar_feeds(conn, &actor)?;
         nominations::load_nominations(conn)?;
         certificates::load(conn, &actor, mail, crate::clock::Clock::default().today(), public_url)?;
+        api::load(conn, public_url)?;
         Ok(())
     })
 }

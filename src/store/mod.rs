@@ -1,6 +1,7 @@
 //! Queries and transactions, one file per aggregate. Functions take `&mut DbConn`, hold no
 //! state and are called from `web::block` (never across an `.await`).
 
+pub mod api_tokens;
 pub mod attendance;
 pub mod audit;
 pub mod calendar;

@@ -9,6 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
 
+use super::api::error as api;
 use super::error::ErrorPage;
 use super::page::error_page;
 
@@ -41,6 +42,9 @@ pub async fn error_pages(
     if !(status.is_client_error() || status.is_server_error()) {
         return Ok(res);
     }
+    if res.request().path().starts_with(api::PREFIX) {
+        return Ok(api_error(res));
+    }
     let is_html = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -63,6 +67,28 @@ pub async fn error_pages(
         }
     }
     Ok(ServiceResponse::new(req, new.body(body)))
+}
+
+/// Under `/api/` every error is JSON: the API's own errors are already, and any other (an
+/// unknown path, a wrong method, a parameter that did not parse) gets the same shape here.
+fn api_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if is_json {
+        return res;
+    }
+    let status = res.status();
+    let (req, old) = res.into_parts();
+    let mut new = api::json_for_status(status);
+    for (name, value) in old.headers() {
+        if name == header::ALLOW || name == header::RETRY_AFTER {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    ServiceResponse::new(req, new)
 }
 
 /// One line per request: method, route pattern, status, milliseconds.

@@ -4,6 +4,7 @@
 //! `crate::render`.
 
 pub mod accounts;
+pub mod api;
 pub mod assets;
 pub mod attendance;
 pub mod audit;
@@ -59,6 +60,7 @@ pub fn router() -> Router {
     certificates::routes(&mut r);
     verify::routes(&mut r);
     results::routes(&mut r);
+    api::routes(&mut r);
     r
 }
 

@@ -80,6 +80,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/accounts", "nav.accounts", &[Role::Admin]),
     ("/audit", "nav.audit", &[Role::Admin]),
     ("/settings", "nav.settings", &[Role::Admin]),
+    ("/settings/api-tokens", "nav.api_tokens", &[Role::Admin]),
 ];
 
 impl Page {

@@ -18,13 +18,16 @@ pub enum Access {
     Authenticated,
     /// Logged-in accounts holding one of these roles.
     Roles(&'static [Role]),
+    /// The JSON API: a bearer API token whose account holds one of these roles. Cookies are
+    /// not looked at, so a logged-in browser without a token gets 401.
+    Token(&'static [Role]),
 }
 
 impl Access {
     pub fn allows(self, roles: &[Role]) -> bool {
         match self {
             Access::Public | Access::Authenticated => true,
-            Access::Roles(allowed) => roles.iter().any(|r| allowed.contains(r)),
+            Access::Roles(allowed) | Access::Token(allowed) => roles.iter().any(|r| allowed.contains(r)),
         }
     }
 }

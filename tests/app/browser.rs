@@ -608,7 +608,8 @@ async fn revisit_wide(client: &Client, report: &mut Report, who: &str, pages: &[
 fn seeds(routes: &[RouteSpec], allowed: impl Fn(&RouteSpec) -> bool) -> Vec<Seed> {
     let mut seeds = vec![Seed::new("/")];
     for r in routes.iter().filter(|r| is_get(r) && allowed(r)) {
-        if r.path == "/healthz" || r.path.starts_with("/assets/") || r.path == "/" {
+        // The JSON API is not a page (tests/app/api.rs covers it).
+        if r.path == "/healthz" || r.path.starts_with("/assets/") || r.path.starts_with("/api/") || r.path == "/" {
             continue;
         }
         if !r.path.contains('{') {
@@ -635,7 +636,11 @@ fn unreached(
     allowed: impl Fn(&RouteSpec) -> bool,
 ) {
     for r in routes.iter().filter(|r| is_get(r) && allowed(r) && r.path.contains('{')) {
-        if r.path.starts_with("/assets/") || r.path.contains("{token}") || is_file(r.path) {
+        if r.path.starts_with("/assets/")
+            || r.path.starts_with("/api/")
+            || r.path.contains("{token}")
+            || is_file(r.path)
+        {
             continue;
         }
         if !visited.iter().any(|v| route_of(&v.path, routes).is_some_and(|v| v.path == r.path)) {

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod api;
 mod attendance;
 mod audit;
 mod auth;

@@ -70,6 +70,7 @@ fn access_label(access: Access) -> String {
         Access::Public => "public".into(),
         Access::Authenticated => "logged in".into(),
         Access::Roles(roles) => roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(","),
+        Access::Token(roles) => format!("token:{}", roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")),
     }
 }
 
@@ -164,6 +165,10 @@ fn verdict(spec: &RouteSpec, who: Who, status: StatusCode, location: &str) -> Re
     }
     let to_login = is_login_redirect(status, location);
     match (spec.access, who.account) {
+        // The API takes bearer tokens only: a browser's session cookie, logged in or not, is
+        // not a token (tests/app/api.rs walks the API routes with each role's token).
+        (Access::Token(_), _) if status == StatusCode::UNAUTHORIZED => Ok(()),
+        (Access::Token(_), _) => Err("expected 401: the API does not accept the session cookie".into()),
         (Access::Public, _) if status == StatusCode::FORBIDDEN => Err("403 on a public route".into()),
         (Access::Public, _) if to_login => Err("public route sends to the login page".into()),
         (Access::Public, _) => Ok(()),
