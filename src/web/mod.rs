@@ -24,6 +24,7 @@ pub mod pager;
 pub mod people;
 pub mod portal;
 pub mod programs;
+pub mod readiness;
 pub mod redirect;
 pub mod resources;
 pub mod results;
@@ -59,6 +60,7 @@ pub fn router() -> Router {
     certificates::routes(&mut r);
     verify::routes(&mut r);
     results::routes(&mut r);
+    readiness::routes(&mut r);
     r
 }
 
