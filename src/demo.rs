@@ -20,6 +20,7 @@ mod attendance;
 mod certificates;
 mod nominations;
 mod results;
+mod readiness;
 mod school_classes;
 
 pub use attendance::attendance;
@@ -248,6 +249,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext, public_u
         calendar_feeds(conn, &actor)?;
         nominations::load_nominations(conn)?;
         certificates::load(conn, &actor, mail, crate::clock::Clock::default().today(), public_url)?;
+        readiness::load(conn, crate::clock::Clock::default().today())?;
         Ok(())
     })
 }

@@ -19,6 +19,7 @@ mod mail;
 mod orgs;
 mod people;
 mod programs;
+mod readiness;
 mod results;
 mod schedule_store;
 mod security;
