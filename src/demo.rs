@@ -19,8 +19,8 @@ use crate::store::users::{self, NewUser};
 mod attendance;
 mod certificates;
 mod nominations;
-mod results;
 mod readiness;
+mod results;
 mod school_classes;
 
 pub use attendance::attendance;

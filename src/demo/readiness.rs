@@ -95,7 +95,9 @@ pub fn load(conn: &mut DbConn, today: Date) -> anyhow::Result<()> {
                 reference: None,
                 note: Some("Đã nộp cho chi ủy".into()),
             };
-            let step = readiness::all_steps(conn)?.into_iter().find(|s| s.path == "recognition" && s.code == "self_assessment");
+            let step = readiness::all_steps(conn)?
+                .into_iter()
+                .find(|s| s.path == "recognition" && s.code == "self_assessment");
             if let Some(step) = step {
                 readiness::record(conn, &actor, &Scope::All, id, step.id, &input, None, today, now)?;
             }

@@ -361,11 +361,8 @@ fn row(
             return row;
         }
         StepKind::AdmissionDecision | StepKind::Ceremony => {
-            let date = if step.kind == StepKind::Ceremony {
-                facts.ceremony_date
-            } else {
-                facts.admission_decision_date
-            };
+            let date =
+                if step.kind == StepKind::Ceremony { facts.ceremony_date } else { facts.admission_decision_date };
             row.date = date;
             row.state = if date.is_some() { RowState::Done } else { RowState::Missing };
             return row;
@@ -452,9 +449,8 @@ pub fn course_stage(
     let in_class = || of_program().any(|e| e.status == "enrolled" && !e.class_finished);
     let usable = certificate.filter(|c| c.expires_on.is_none_or(|end| end > today));
     if let Some(c) = usable {
-        let expiring = c
-            .expires_on
-            .is_some_and(|end| super::certificate::reminder_due(Some(end), today) || end <= judged_on);
+        let expiring =
+            c.expires_on.is_some_and(|end| super::certificate::reminder_due(Some(end), today) || end <= judged_on);
         return match (expiring, in_class()) {
             (false, _) => CourseStage::Completed,
             // Already sent to a new class before the old certificate runs out.
@@ -716,7 +712,10 @@ mod tests {
         f.ceremony_date = Some(date!(2026 - 11 - 02));
         let c = compute_with(&[], &f, &[]);
         let decision = state_of(&c, "admission_decision");
-        assert_eq!((decision.state, decision.date, decision.by_hand), (RowState::Done, f.admission_decision_date, false));
+        assert_eq!(
+            (decision.state, decision.date, decision.by_hand),
+            (RowState::Done, f.admission_decision_date, false)
+        );
         assert_eq!(state_of(&c, "ceremony").date, Some(date!(2026 - 11 - 02)));
     }
 
@@ -751,10 +750,10 @@ mod tests {
         assert_eq!(stage(&[soon], &[]), CourseStage::CertificateExpiring);
         // Valid today, expired on the meeting: expiring, unless already in a new class.
         let before_meeting = certificate(date!(2021 - 12 - 15), date!(2026 - 12 - 15));
-        assert_eq!(stage(&[before_meeting.clone()], &[]), CourseStage::CertificateExpiring);
+        assert_eq!(stage(std::slice::from_ref(&before_meeting), &[]), CourseStage::CertificateExpiring);
         assert_eq!(stage(&[before_meeting], &[e("enrolled", false)]), CourseStage::Enrolled);
         let expired = certificate(date!(2021 - 01 - 15), date!(2026 - 01 - 15));
-        assert_eq!(stage(&[expired.clone()], &[]), CourseStage::CertificateExpired);
+        assert_eq!(stage(std::slice::from_ref(&expired), &[]), CourseStage::CertificateExpired);
         assert_eq!(stage(&[expired], &[e("nominated", false)]), CourseStage::Nominated);
     }
 }

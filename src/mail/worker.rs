@@ -158,7 +158,8 @@ pub async fn queue_reminders(pool: &Pool, mailer: &Mailer, today: time::Date) ->
     };
     let public_url = mailer.public_url.clone();
     let probation =
-        blocking(pool, move |c| crate::store::readiness::queue_probation_warnings(c, &domain, &public_url, today)).await?;
+        blocking(pool, move |c| crate::store::readiness::queue_probation_warnings(c, &domain, &public_url, today))
+            .await?;
     Ok(certificates + probation)
 }
 

@@ -19,13 +19,13 @@ use crate::db::schema::{
 };
 use crate::domain::certificate::CertificateStatus;
 use crate::domain::class::ClassStatus;
+use crate::domain::dates;
 use crate::domain::person::{Status, add_months};
 use crate::domain::probation::{self, ProbationState};
 use crate::domain::readiness::{
     self as rules, CertificateFact, Computed, CourseStage, EnrolmentFact, Facts, Item, ItemStatus, PathKind, Step,
     StepKind,
 };
-use crate::domain::dates;
 
 pub const PROGRAM_AWARENESS: &str = "NTVD";
 pub const PROGRAM_NEW_MEMBER: &str = "DVM";
@@ -100,7 +100,13 @@ pub struct StepInput {
     pub active: bool,
 }
 
-pub fn update_step(conn: &mut DbConn, actor: &Actor, id: i64, input: &StepInput, now: PrimitiveDateTime) -> StoreResult<()> {
+pub fn update_step(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    input: &StepInput,
+    now: PrimitiveDateTime,
+) -> StoreResult<()> {
     super::write_tx(conn, |conn| {
         let before = find_step(conn, id)?;
         diesel::update(readiness_steps::table.find(id))
@@ -198,10 +204,28 @@ pub fn dossier_person(conn: &mut DbConn, scope: &Scope, person_id: i64) -> Store
     if scope.allows(person.org_unit_id) { Ok(person) } else { Err(StoreError::NotFound) }
 }
 
+/// How many ids one query binds: well under the backends' limits on parameters.
+const IDS_PER_QUERY: usize = 5_000;
+
+/// Runs `load` over the ids in chunks and gathers the rows.
+fn chunked<T>(
+    conn: &mut DbConn,
+    ids: &[i64],
+    mut load: impl FnMut(&mut DbConn, &[i64]) -> StoreResult<Vec<T>>,
+) -> StoreResult<Vec<T>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        out.extend(load(conn, chunk)?);
+    }
+    Ok(out)
+}
+
+type ItemRow = (i64, i64, String, Option<Date>, Option<String>, Option<String>, String, PrimitiveDateTime, i32);
+
 /// Items recorded for these people, with the name of who confirmed each.
 fn items_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Item>>> {
-    let rows: Vec<(i64, i64, String, Option<Date>, Option<String>, Option<String>, String, PrimitiveDateTime, i32)> =
-        readiness_items::table
+    let rows: Vec<ItemRow> = chunked(conn, person_ids, |conn, person_ids| {
+        Ok(readiness_items::table
             .inner_join(users::table.on(users::id.eq(readiness_items::confirmed_by)))
             .filter(readiness_items::person_id.eq_any(person_ids))
             .select((
@@ -215,7 +239,8 @@ fn items_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i64, V
                 readiness_items::confirmed_at,
                 readiness_items::version,
             ))
-            .load(conn)?;
+            .load(conn)?)
+    })?;
     let mut out: HashMap<i64, Vec<Item>> = HashMap::new();
     for (person_id, step_id, status, done_on, reference, note, by, at, version) in rows {
         let Some(status) = ItemStatus::parse(&status) else { continue };
@@ -233,21 +258,25 @@ fn items_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i64, V
     Ok(out)
 }
 
+type CertificateRow = (i64, String, i32, i32, Date, Option<Date>, String);
+
 /// The certificates of these people, with their program's code.
 fn certificates_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<CertificateFact>>> {
-    let rows: Vec<(i64, String, i32, i32, Date, Option<Date>, String)> = certificates::table
-        .inner_join(programs::table.on(programs::id.eq(certificates::program_id)))
-        .filter(certificates::person_id.eq_any(person_ids))
-        .select((
-            certificates::person_id,
-            programs::code,
-            certificates::year,
-            certificates::number,
-            certificates::issued_on,
-            certificates::expires_on,
-            certificates::status,
-        ))
-        .load(conn)?;
+    let rows: Vec<CertificateRow> = chunked(conn, person_ids, |conn, person_ids| {
+        Ok(certificates::table
+            .inner_join(programs::table.on(programs::id.eq(certificates::program_id)))
+            .filter(certificates::person_id.eq_any(person_ids))
+            .select((
+                certificates::person_id,
+                programs::code,
+                certificates::year,
+                certificates::number,
+                certificates::issued_on,
+                certificates::expires_on,
+                certificates::status,
+            ))
+            .load(conn)?)
+    })?;
     let mut out: HashMap<i64, Vec<CertificateFact>> = HashMap::new();
     for (person_id, program_code, year, number, issued_on, expires_on, status) in rows {
         out.entry(person_id).or_default().push(CertificateFact {
@@ -263,12 +292,14 @@ fn certificates_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap
 }
 
 fn enrolments_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<EnrolmentFact>>> {
-    let rows: Vec<(i64, String, String, String)> = enrolments::table
-        .inner_join(classes::table)
-        .inner_join(programs::table.on(programs::id.eq(classes::program_id)))
-        .filter(enrolments::person_id.eq_any(person_ids))
-        .select((enrolments::person_id, programs::code, enrolments::status, classes::status))
-        .load(conn)?;
+    let rows: Vec<(i64, String, String, String)> = chunked(conn, person_ids, |conn, person_ids| {
+        Ok(enrolments::table
+            .inner_join(classes::table)
+            .inner_join(programs::table.on(programs::id.eq(classes::program_id)))
+            .filter(enrolments::person_id.eq_any(person_ids))
+            .select((enrolments::person_id, programs::code, enrolments::status, classes::status))
+            .load(conn)?)
+    })?;
     let mut out: HashMap<i64, Vec<EnrolmentFact>> = HashMap::new();
     for (person_id, program_code, status, class_status) in rows {
         let finished = matches!(ClassStatus::parse(&class_status), Some(ClassStatus::Locked | ClassStatus::Closed));
@@ -490,17 +521,47 @@ pub struct DossierFacts {
     pub youth_union_member: bool,
 }
 
-pub fn set_facts(conn: &mut DbConn, actor: &Actor, scope: &Scope, person_id: i64, input: &DossierFacts) -> StoreResult<()> {
+pub fn set_facts(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &Scope,
+    person_id: i64,
+    input: &DossierFacts,
+    today: Date,
+) -> StoreResult<()> {
     super::write_tx(conn, |conn| {
         let person = dossier_person(conn, scope, person_id)?;
-        let before =
-            DossierFacts { planned_meeting_on: person.planned_meeting_on, youth_union_member: person.youth_union_member };
+        let before = DossierFacts {
+            planned_meeting_on: person.planned_meeting_on,
+            youth_union_member: person.youth_union_member,
+        };
         diesel::update(people::table.find(person_id))
             .set((
                 people::planned_meeting_on.eq(input.planned_meeting_on),
                 people::youth_union_member.eq(input.youth_union_member),
             ))
             .execute(conn)?;
+        // Who introduces depends on membership and age on the meeting day: a recorded
+        // introduction follows them.
+        let introduced = readiness_items::table
+            .inner_join(readiness_steps::table)
+            .filter(readiness_items::person_id.eq(person_id))
+            .filter(readiness_steps::kind.eq(StepKind::MembersIntroduction.code()))
+            .filter(readiness_items::status.eq(ItemStatus::Done.code()))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if introduced {
+            let facts = Facts {
+                planned_meeting_on: input.planned_meeting_on,
+                youth_union_member: input.youth_union_member,
+                ..person.facts()
+            };
+            let on = input.planned_meeting_on.unwrap_or(today);
+            diesel::update(people::table.find(person_id))
+                .set(people::introduced_by.eq(rules::introduction(&facts, on).code()))
+                .execute(conn)?;
+        }
         audit::record(conn, actor, "person", Some(person_id), "dossier_facts", Some(&before), Some(input))
     })
 }
@@ -514,8 +575,10 @@ pub fn set_unit_unions(
     has_trade_union: bool,
 ) -> StoreResult<()> {
     super::write_tx(conn, |conn| {
-        let before: (bool, bool) =
-            org_units::table.find(unit_id).select((org_units::has_youth_union, org_units::has_trade_union)).first(conn)?;
+        let before: (bool, bool) = org_units::table
+            .find(unit_id)
+            .select((org_units::has_youth_union, org_units::has_trade_union))
+            .first(conn)?;
         diesel::update(org_units::table.find(unit_id))
             .set((org_units::has_youth_union.eq(has_youth_union), org_units::has_trade_union.eq(has_trade_union)))
             .execute(conn)?;
@@ -555,7 +618,12 @@ pub struct WorkspaceRow {
 /// The people in scope with their status, course stage and dossier state, in list order. A
 /// handful of queries whatever the number of people: everything is loaded per table and
 /// combined here.
-pub fn workspace(conn: &mut DbConn, scope: &Scope, filter: WorkspaceFilter, today: Date) -> StoreResult<Vec<WorkspaceRow>> {
+pub fn workspace(
+    conn: &mut DbConn,
+    scope: &Scope,
+    filter: WorkspaceFilter,
+    today: Date,
+) -> StoreResult<Vec<WorkspaceRow>> {
     let statuses: &[&str] = match filter {
         WorkspaceFilter::Open => &["candidate", "probationary"],
         WorkspaceFilter::Candidates => &["candidate"],

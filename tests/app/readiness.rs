@@ -43,7 +43,8 @@ fn someone_elses_candidate(app: &TestApp) -> i64 {
 /// The secretary's candidates in the demo, by the state of their dossier.
 fn own_candidate(app: &TestApp, pick: impl Fn(&Overall) -> bool) -> (i64, String) {
     let today = app.config.clock.today();
-    let rows = readiness::workspace(&mut app.conn(), &secretary_scope(app), WorkspaceFilter::Candidates, today).unwrap();
+    let rows =
+        readiness::workspace(&mut app.conn(), &secretary_scope(app), WorkspaceFilter::Candidates, today).unwrap();
     let row = rows.into_iter().find(|r| pick(&r.overall)).expect("a demo candidate in that state");
     (row.person.id, row.person.full_name)
 }
@@ -228,7 +229,9 @@ async fn the_workspace_shows_every_stage_of_the_demo() {
     let (status, html) = secretary.page("/dossiers").await;
     assert_eq!(status, StatusCode::OK);
     let text = main_text(&html);
-    for shown in ["Đủ hồ sơ", "Còn thiếu 2 mục", "Giấy chứng nhận hết hạn", "Hết dự bị ngày", "Chưa học lớp đảng viên mới"] {
+    for shown in
+        ["Đủ hồ sơ", "Còn thiếu 2 mục", "Giấy chứng nhận hết hạn", "Hết dự bị ngày", "Chưa học lớp đảng viên mới"]
+    {
         assert!(text.contains(shown), "{shown}: {text}");
     }
     let (_, html) = secretary.page("/dossiers?show=probationary").await;
@@ -309,7 +312,12 @@ async fn the_month_nine_warning_is_emailed_once() {
     assert_eq!(count(&app), 1);
     // Another day: nothing new.
     app.advance(std::time::Duration::from_secs(86_400));
-    let again = readiness::queue_probation_warnings(&mut app.conn(), "test.vn", "http://x", today + Duration::days(days as i64 + 1));
+    let again = readiness::queue_probation_warnings(
+        &mut app.conn(),
+        "test.vn",
+        "http://x",
+        today + Duration::days(days as i64 + 1),
+    );
     assert_eq!(again.unwrap(), 0);
     tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
     assert_eq!(count(&app), 1);
@@ -325,11 +333,15 @@ async fn an_admin_edits_the_steps_and_staff_the_unions() {
     assert!(main_text(&html).contains("Đơn xin vào Đảng"));
     let id = step_id(&app, "admission", "application");
     let path = format!("/settings/readiness-steps/{id}");
-    let res = admin.post(&path, &[("label", "Đơn xin vào Đảng (viết tay)"), ("form_code", "1-KNĐ"), ("position", "x")]).await;
+    let res =
+        admin.post(&path, &[("label", "Đơn xin vào Đảng (viết tay)"), ("form_code", "1-KNĐ"), ("position", "x")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("Đơn xin vào Đảng (viết tay)"));
     let res = admin
-        .post(&path, &[("label", "Đơn xin vào Đảng (viết tay)"), ("form_code", "1-KNĐ"), ("position", "3"), ("active", "on")])
+        .post(
+            &path,
+            &[("label", "Đơn xin vào Đảng (viết tay)"), ("form_code", "1-KNĐ"), ("position", "3"), ("active", "on")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (label, required): (String, bool) = readiness_steps::table

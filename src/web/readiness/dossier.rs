@@ -397,11 +397,11 @@ pub async fn save_facts(
             return render(page, &user, &state, person_id, typed, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let (who, actor) = (user.0.clone(), user.actor());
+    let (who, actor, today) = (user.0.clone(), user.actor(), state.config.clock.today());
     let saved = state
         .db(move |c| {
             let scope = scope_in(c, &who)?;
-            readiness::set_facts(c, &actor, &scope, person_id, &input)
+            readiness::set_facts(c, &actor, &scope, person_id, &input, today)
         })
         .await;
     finish(page, &user, &state, person_id, saved, "common.saved").await
