@@ -85,7 +85,7 @@ async fn a_secretary_cannot_see_or_change_another_cells_dossier() {
     // The workspace does not list them.
     let (status, html) = secretary.page("/dossiers").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!main_text(&html).contains(&name), "{name} is not the secretary's");
+    assert!(!html.contains(&format!("/people/{other}/dossier")), "{name} is not the secretary's");
     // Staff see them.
     let staff = app.login(STAFF).await;
     let (status, html) = staff.page(&format!("/people/{other}/dossier")).await;
@@ -236,6 +236,18 @@ async fn the_workspace_shows_every_stage_of_the_demo() {
     }
     let (_, html) = secretary.page("/dossiers?show=probationary").await;
     assert!(!main_text(&html).contains("Đủ hồ sơ"), "candidates are left out");
+    // Staff see every chi bộ, and narrow the list to one.
+    let Scope::Units(units) = secretary_scope(&app) else { panic!("scoped") };
+    let other = someone_elses_candidate(&app);
+    let other_name: String = people::table.find(other).select(people::full_name).first(&mut *app.conn()).unwrap();
+    let (ready, ready_name) = own_candidate(&app, |o| *o == Overall::Ready);
+    let staff = app.login(STAFF).await;
+    let (_, html) = staff.page("/dossiers?show=candidates").await;
+    let (other_link, ready_link) = (format!("/people/{other}/dossier\""), format!("/people/{ready}/dossier\""));
+    assert!(html.contains(&other_link) && html.contains(&ready_link));
+    assert!(main_text(&html).contains(&other_name) && main_text(&html).contains(&ready_name));
+    let (_, html) = staff.page(&format!("/dossiers?show=candidates&unit={}", units[0])).await;
+    assert!(html.contains(&ready_link) && !html.contains(&other_link), "{}", main_text(&html));
     // The navigation leads there; a lecturer may not.
     let (_, home) = secretary.page("/").await;
     assert!(home.contains("href=\"/dossiers\""));

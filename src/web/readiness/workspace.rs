@@ -12,18 +12,22 @@ use crate::store::orgs::UnitTree;
 use crate::store::readiness::{self, WorkspaceFilter, WorkspaceRow};
 use crate::web::auth::extract::{PeopleUser, scope_in};
 use crate::web::error::AppResult;
+use crate::web::forms;
 use crate::web::page::Page;
+use crate::web::people::views::{OptionGroup, unit_groups};
 use crate::web::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ListQuery {
     show: String,
+    /// A unit of the tree (staff and admins: a committee or a chi bộ).
+    unit: String,
 }
 
 #[derive(Serialize)]
 struct FilterLink {
-    href: &'static str,
+    href: String,
     label: String,
     current: bool,
 }
@@ -44,6 +48,9 @@ struct Row {
 #[derive(Serialize)]
 struct ListView {
     filters: Vec<FilterLink>,
+    show: &'static str,
+    unit_groups: Vec<OptionGroup>,
+    show_unit_filter: bool,
     rows: Vec<Row>,
     show_unit: bool,
     total: String,
@@ -87,33 +94,57 @@ pub async fn list(
     };
     let who = user.0.clone();
     let today = state.config.clock.today();
-    let (rows, tree, scope) = state
+    let typed_unit = forms::id(&query.unit);
+    let (rows, tree, scope, unit) = state
         .db(move |c| {
             let scope = scope_in(c, &who)?;
-            let rows = readiness::workspace(c, &scope, filter, today)?;
-            Ok((rows, UnitTree::load(c)?, scope))
+            let tree = UnitTree::load(c)?;
+            // A unit outside the user's units (an old link, a typed number) filters nothing.
+            let unit = typed_unit.filter(|u| scope.allows(*u) && tree.get(*u).is_some());
+            let narrowed = match unit {
+                Some(u) => Scope::Units(tree.subtree(u).into_iter().filter(|id| scope.allows(*id)).collect()),
+                None => scope.clone(),
+            };
+            let rows = readiness::workspace(c, &narrowed, filter, today)?;
+            Ok((rows, tree, scope, unit))
         })
         .await?;
     let lang = page.lang;
     // A secretary of a single chi bộ does not need it on every row.
-    let show_unit = match &scope {
-        Scope::All => true,
-        Scope::Units(_) => {
-            let mut units: Vec<i64> = rows.iter().map(|r| r.person.org_unit_id).collect();
-            units.sort_unstable();
-            units.dedup();
-            units.len() > 1
-        }
-    };
+    let mut units: Vec<i64> = rows.iter().map(|r| r.person.org_unit_id).collect();
+    units.sort_unstable();
+    units.dedup();
+    let show_unit = matches!(scope, Scope::All) && unit.is_none() || units.len() > 1;
+    let selected = unit.map(|u| u.to_string()).unwrap_or_default();
+    let unit_groups = unit_groups(lang, &tree, |u| scope.allows(u.id), true, &selected);
+    let show_unit_filter = unit_groups.iter().map(|g| g.options.len()).sum::<usize>() > 1;
+    let unit_param = unit.map(|u| format!("unit={u}")).unwrap_or_default();
     let filters = [
-        ("/dossiers", "readiness.list.all", WorkspaceFilter::Open),
-        ("/dossiers?show=candidates", "readiness.list.candidates", WorkspaceFilter::Candidates),
-        ("/dossiers?show=probationary", "readiness.list.probationary", WorkspaceFilter::Probationary),
+        ("", "readiness.list.all", WorkspaceFilter::Open),
+        ("show=candidates", "readiness.list.candidates", WorkspaceFilter::Candidates),
+        ("show=probationary", "readiness.list.probationary", WorkspaceFilter::Probationary),
     ]
     .into_iter()
-    .map(|(href, key, f)| FilterLink { href, label: i18n::t(lang, key), current: f == filter })
+    .map(|(param, key, f)| {
+        let query = [param, unit_param.as_str()].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("&");
+        let href = if query.is_empty() { "/dossiers".to_owned() } else { format!("/dossiers?{query}") };
+        FilterLink { href, label: i18n::t(lang, key), current: f == filter }
+    })
     .collect();
+    let show = match filter {
+        WorkspaceFilter::Open => "",
+        WorkspaceFilter::Candidates => "candidates",
+        WorkspaceFilter::Probationary => "probationary",
+    };
     let total = i18n::t_with(lang, "common.total", &[("n", &crate::domain::numbers::format_int(rows.len() as i64))]);
-    let view = ListView { filters, rows: rows.into_iter().map(|r| row(lang, r, &tree)).collect(), show_unit, total };
+    let view = ListView {
+        filters,
+        show,
+        unit_groups,
+        show_unit_filter,
+        rows: rows.into_iter().map(|r| row(lang, r, &tree)).collect(),
+        show_unit,
+        total,
+    };
     page.titled("readiness.title").render("readiness/workspace", &view)
 }
