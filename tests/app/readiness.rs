@@ -144,6 +144,17 @@ async fn confirming_and_undoing_a_step_is_audited() {
         .unwrap();
     let secretary_id = app.account_id(SECRETARY);
     assert_eq!(actions, vec![("record".into(), Some(secretary_id)), ("clear".into(), Some(secretary_id))]);
+
+    // The confirmed introduction says who introduced the candidate (the committees' reports count
+    // the Youth Union's share from it); undoing it forgets.
+    let introduced_by = |app: &TestApp| -> Option<String> {
+        people::table.find(person).select(people::introduced_by).first(&mut *app.conn()).unwrap()
+    };
+    assert_eq!(introduced_by(&app).as_deref(), Some("members"));
+    let introduction = step_id(&app, "admission", "members_introduction");
+    let res = secretary.post(&format!("{dossier}/steps/{introduction}/undo"), &[("version", "1")]).await;
+    assert_redirect(&res, &dossier);
+    assert_eq!(introduced_by(&app), None);
 }
 
 /// Whether the demo's candidate is introduced by an organisation (then that row was recorded too).
