@@ -535,6 +535,10 @@ pub fn set_facts(
             planned_meeting_on: person.planned_meeting_on,
             youth_union_member: person.youth_union_member,
         };
+        // The person form saves them every time: an unchanged save leaves no trace.
+        if &before == input {
+            return Ok(());
+        }
         diesel::update(people::table.find(person_id))
             .set((
                 people::planned_meeting_on.eq(input.planned_meeting_on),
@@ -564,6 +568,12 @@ pub fn set_facts(
         }
         audit::record(conn, actor, "person", Some(person_id), "dossier_facts", Some(&before), Some(input))
     })
+}
+
+/// The planned meeting and Youth Union membership of a person in scope.
+pub fn dossier_facts(conn: &mut DbConn, scope: &Scope, person_id: i64) -> StoreResult<DossierFacts> {
+    let person = dossier_person(conn, scope, person_id)?;
+    Ok(DossierFacts { planned_meeting_on: person.planned_meeting_on, youth_union_member: person.youth_union_member })
 }
 
 /// A unit's organisations, which decide who introduces its candidates.

@@ -227,6 +227,10 @@ async fn readiness_turns_on_the_meeting_day_when_the_certificate_expires() {
         let line: String = text[at..].chars().take(name.chars().count() + 80).collect();
         assert!(line.contains(expected), "the workspace agrees on {typed}: {line}");
     }
+    // The person form shows it too.
+    let (_, html) = secretary.page(&format!("/people/{person}/edit")).await;
+    let last = boiduong::domain::dates::format(expires + Duration::days(1));
+    assert!(html.contains(&format!("name=\"planned_meeting_on\" value=\"{last}\"")), "the edit form");
     // A mistyped date is refused with the typed text kept.
     let res = secretary.post(&format!("{dossier}/facts"), &[("planned_meeting_on", "31/02/2027")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
