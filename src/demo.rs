@@ -20,6 +20,7 @@ mod api;
 mod attendance;
 mod certificates;
 mod nominations;
+mod readiness;
 mod results;
 mod school_classes;
 
@@ -249,6 +250,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext, public_u
         calendar_feeds(conn, &actor)?;
         nominations::load_nominations(conn)?;
         certificates::load(conn, &actor, mail, crate::clock::Clock::default().today(), public_url)?;
+        readiness::load(conn, crate::clock::Clock::default().today())?;
         api::load(conn, public_url)?;
         Ok(())
     })

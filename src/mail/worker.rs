@@ -148,10 +148,19 @@ async fn deliver(pool: &Pool, mailer: &Mailer, letterhead: &Letterhead, row: Out
     }
 }
 
-/// Queues the certificate expiry reminders due today (each once: their keys are unique).
+/// Queues the certificate expiry reminders and the month-9 probation warnings due today (each
+/// once: their keys are unique).
 pub async fn queue_reminders(pool: &Pool, mailer: &Mailer, today: time::Date) -> anyhow::Result<usize> {
     let domain = mailer.from_address.domain().to_owned();
-    blocking(pool, move |c| crate::store::certificates::queue_reminders(c, &domain, today)).await
+    let certificates = {
+        let domain = domain.clone();
+        blocking(pool, move |c| crate::store::certificates::queue_reminders(c, &domain, today)).await?
+    };
+    let public_url = mailer.public_url.clone();
+    let probation =
+        blocking(pool, move |c| crate::store::readiness::queue_probation_warnings(c, &domain, &public_url, today))
+            .await?;
+    Ok(certificates + probation)
 }
 
 /// Runs inside the server: once a day queues the certificate expiry reminders; sends what is due, then waits for a wake-up (a handler queued a

@@ -15,6 +15,7 @@ pub mod orgs;
 pub mod outbox;
 pub mod people;
 pub mod programs;
+pub mod readiness;
 pub mod results;
 pub mod sessions;
 pub mod settings;

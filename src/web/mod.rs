@@ -25,6 +25,7 @@ pub mod pager;
 pub mod people;
 pub mod portal;
 pub mod programs;
+pub mod readiness;
 pub mod redirect;
 pub mod resources;
 pub mod results;
@@ -60,6 +61,7 @@ pub fn router() -> Router {
     certificates::routes(&mut r);
     verify::routes(&mut r);
     results::routes(&mut r);
+    readiness::routes(&mut r);
     api::routes(&mut r);
     r
 }

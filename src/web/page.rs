@@ -71,6 +71,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/me/certificates", "nav.my_certificates", &[Role::Learner]),
     ("/people", "nav.people", &[Role::Admin, Role::Staff, Role::Secretary]),
     ("/nominations", "nav.nominations", &[Role::Secretary]),
+    ("/dossiers", "nav.dossiers", &[Role::Admin, Role::Staff, Role::Secretary]),
     ("/nominations/review", "nav.review", &[Role::Admin, Role::Staff]),
     ("/orgs", "nav.orgs", &[Role::Admin, Role::Staff]),
     ("/classes", "nav.classes", &[Role::Admin, Role::Staff, Role::Lecturer]),

@@ -21,6 +21,7 @@ mod orgs;
 mod people;
 mod portal;
 mod programs;
+mod readiness;
 mod results;
 mod schedule_store;
 mod security;

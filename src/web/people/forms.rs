@@ -10,6 +10,7 @@ use crate::domain::person::{self, AdmissionDatesProblem, Sex, Status};
 use crate::domain::{dates, names};
 use crate::i18n::Lang;
 use crate::store::people::{Person, PersonInput};
+use crate::store::readiness::DossierFacts;
 use crate::web::forms::{self, FieldErrors};
 
 const FULL_NAME_MAX: usize = 100;
@@ -35,6 +36,9 @@ pub struct PersonForm {
     pub ceremony_date: String,
     /// Ticked after the form warned of someone with the same name and date of birth.
     pub confirm_same: String,
+    /// The dossier's facts (see `store::readiness`), kept apart from `PersonInput`.
+    pub planned_meeting_on: String,
+    pub youth_union_member: String,
 }
 
 impl PersonForm {
@@ -65,6 +69,23 @@ impl PersonForm {
             admission_decision_date: dates::format_opt(p.admission_decision_date),
             ceremony_date: dates::format_opt(p.ceremony_date),
             confirm_same: String::new(),
+            planned_meeting_on: String::new(),
+            youth_union_member: String::new(),
+        }
+    }
+
+    /// With the dossier's facts as stored.
+    pub fn with_dossier_facts(mut self, facts: &DossierFacts) -> Self {
+        self.planned_meeting_on = dates::format_opt(facts.planned_meeting_on);
+        self.youth_union_member = if facts.youth_union_member { "on".into() } else { String::new() };
+        self
+    }
+
+    /// The dossier's facts as typed (the date was checked by `validate`).
+    pub fn dossier_facts(&self) -> DossierFacts {
+        DossierFacts {
+            planned_meeting_on: dates::parse(&self.planned_meeting_on),
+            youth_union_member: forms::checkbox(&self.youth_union_member),
         }
     }
 
@@ -122,6 +143,7 @@ impl PersonForm {
         let status = choice(&mut e, lang, "status", &self.status, Status::parse);
         let decision = forms::optional_date(&mut e, lang, "admission_decision_date", &self.admission_decision_date);
         let ceremony = forms::optional_date(&mut e, lang, "ceremony_date", &self.ceremony_date);
+        forms::optional_date(&mut e, lang, "planned_meeting_on", &self.planned_meeting_on);
         if let Some(status) = status {
             for problem in person::admission_dates_problems(status, decision, ceremony) {
                 let (field, key) = match problem {

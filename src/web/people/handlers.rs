@@ -15,6 +15,7 @@ use crate::i18n::{self, Lang};
 use crate::mail::invitations::{self, MailContext};
 use crate::store::orgs::{self, UnitTree};
 use crate::store::people::{self, PeopleQuery, Person, PersonInput};
+use crate::store::readiness;
 use crate::store::{DbConn, Scope, StoreError, StoreResult, write_tx};
 use crate::web::auth::extract::{CurrentUser, PeopleUser, scope_in};
 use crate::web::error::AppResult;
@@ -109,8 +110,14 @@ pub async fn edit_form(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let who = user.0.clone();
-    let (person, allowed) = state.db(move |c| person_and_allowed(c, &who, id)).await?;
-    let form = PersonForm::from_person(&person);
+    let (person, allowed, facts) = state
+        .db(move |c| {
+            let (person, allowed) = person_and_allowed(c, &who, id)?;
+            let facts = readiness::dossier_facts(c, &allowed.scope, id)?;
+            Ok((person, allowed, facts))
+        })
+        .await?;
+    let form = PersonForm::from_person(&person).with_dossier_facts(&facts);
     render_form(page, StatusCode::OK, Some(&person), form, Refusal::default(), &allowed)
 }
 
@@ -216,6 +223,7 @@ fn save(
             None => people::create(c, &actor, scope, &input)?,
             Some(p) => people::update(c, &actor, scope, p.id, &input).map(|()| p.id)?,
         };
+        readiness::set_facts(c, &actor, scope, id, &form.dossier_facts(), dates::today())?;
         let person = people::find(c, scope, id)?;
         let invited = invitations::invite_learner(c, mail, &actor, &person)?.and(person.email);
         Ok((id, invited))

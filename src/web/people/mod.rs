@@ -2,7 +2,7 @@
 
 mod forms;
 mod handlers;
-mod views;
+pub mod views;
 
 use super::routes::Router;
 
