@@ -631,3 +631,46 @@ async fn an_admin_issues_a_token_shown_once_and_revokes_it() {
     let (status, _) = app.login(STAFF).await.page(path).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_readiness_of_a_person_answers_as_the_dossier_page_computes_it_within_scope() {
+    let app = spawn_app().await;
+    let units = secretary_units(&app);
+    let in_cell: Vec<(i64, String)> = people::table
+        .filter(people::org_unit_id.eq_any(&units))
+        .filter(people::status.eq("candidate"))
+        .select((people::id, people::full_name))
+        .load(&mut *app.conn())
+        .unwrap();
+    let outsider: i64 = people::table
+        .filter(people::org_unit_id.ne_all(&units))
+        .select(people::id)
+        .first(&mut *app.conn())
+        .unwrap();
+    let today = app.config.clock.today();
+    let secretary = token_for(&app, SECRETARY);
+    for (id, _) in in_cell.iter().take(5) {
+        let body = ok(&app, &format!("/api/v1/people/{id}/readiness"), &secretary).await;
+        let expected = boiduong::store::readiness::checklist(&mut app.conn(), &Scope::Units(units.clone()), *id, today)
+            .unwrap();
+        assert_eq!(body["person_id"], *id);
+        assert_eq!(body["path"], "admission");
+        assert_eq!(body["missing"], expected.computed.missing);
+        let steps = body["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), expected.computed.rows.len());
+        let certificate = steps.iter().find(|s| s["code"] == "awareness_certificate").expect("the certificate row");
+        assert_eq!(certificate["computed"], true, "the certificate row is never ticked by hand");
+        assert_eq!(steps.iter().filter(|s| s["state"] == "missing").count(), expected.computed.rows.iter().filter(|r| r.state == boiduong::domain::readiness::RowState::Missing).count());
+    }
+    let (status, body) = call(&app, &format!("/api/v1/people/{outsider}/readiness"), Some(&secretary)).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found", "another chi bộ's person");
+
+    let learner = token_for(&app, LEARNER);
+    let own = learner_person(&app);
+    let body = ok(&app, &format!("/api/v1/people/{own}/readiness"), &learner).await;
+    assert_eq!(body["person_id"], own);
+    let (status, body) = call(&app, &format!("/api/v1/people/{}/readiness", in_cell[0].0), Some(&learner)).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found", "another learner's dossier");
+    let (status, body) = call(&app, &format!("/api/v1/people/{own}/readiness"), None).await;
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized", "no token");
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod limit;
 pub mod params;
 pub mod people;
+pub mod readiness;
 pub mod scope;
 mod tokens;
 
@@ -31,6 +32,7 @@ pub fn routes(r: &mut Router) {
     r.get(OPENAPI_PATH, openapi)
         .get("/api/v1/people", people::list)
         .get("/api/v1/people/{id}", people::show)
+        .get("/api/v1/people/{id}/readiness", readiness::show)
         .get("/api/v1/classes", classes::list)
         .get("/api/v1/classes/{id}", classes::show)
         .get("/api/v1/classes/{id}/sessions", classes::sessions)
@@ -53,6 +55,7 @@ pub fn routes(r: &mut Router) {
     paths(
         people::list,
         people::show,
+        readiness::show,
         classes::list,
         classes::show,
         classes::sessions,
