@@ -18,6 +18,7 @@ pub mod numbers;
 pub mod org;
 pub mod person;
 pub mod program;
+pub mod report;
 pub mod results;
 pub mod role;
 pub mod schedule;
