@@ -19,6 +19,7 @@ use crate::store::users::{self, NewUser};
 mod attendance;
 mod certificates;
 mod nominations;
+mod reports;
 mod results;
 mod school_classes;
 
@@ -248,6 +249,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext, public_u
         calendar_feeds(conn, &actor)?;
         nominations::load_nominations(conn)?;
         certificates::load(conn, &actor, mail, crate::clock::Clock::default().today(), public_url)?;
+        reports::load(conn, &actor, crate::domain::dates::now())?;
         Ok(())
     })
 }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod certificates;
 pub mod classes;
+pub mod confirmations;
 pub mod enrolment;
 pub mod error;
 pub mod forms;
@@ -25,6 +26,7 @@ pub mod people;
 pub mod portal;
 pub mod programs;
 pub mod redirect;
+pub mod reports;
 pub mod resources;
 pub mod results;
 pub mod routes;
@@ -59,6 +61,8 @@ pub fn router() -> Router {
     certificates::routes(&mut r);
     verify::routes(&mut r);
     results::routes(&mut r);
+    confirmations::routes(&mut r);
+    reports::routes(&mut r);
     r
 }
 
