@@ -433,7 +433,7 @@ pub async fn certificates_xlsx(
                 Cell::Date(l.date_of_birth),
                 Cell::from(l.citizen_id.clone().unwrap_or_default()),
                 Cell::from(tree.label(l.org_unit_id)),
-                Cell::from(i18n::t_with(lang, "report.export.kind_value", &[("program", &l.program_name)])),
+                Cell::from(i18n::t_with(lang, "report.export.kind_value", &[("program", &lower_first(&l.program_name))])),
                 Cell::from(crate::domain::certificate::register_number(l.number, l.year)),
                 Cell::Date(l.issued_on),
                 Cell::from(l.expires_on.map(|d| d - time::Duration::days(1))),
@@ -460,10 +460,26 @@ pub async fn certificates_xlsx(
     Ok(xlsx_download(bytes, "giay-chung-nhan-da-cap.xlsx"))
 }
 
+/// "Lớp bồi dưỡng …" → "lớp bồi dưỡng …", to follow "Giấy chứng nhận".
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::lower_first;
     use crate::domain::results::band_counts;
+
+    #[test]
+    fn the_program_name_follows_the_document_kind_in_lower_case() {
+        assert_eq!(lower_first("Lớp bồi dưỡng nhận thức về Đảng"), "lớp bồi dưỡng nhận thức về Đảng");
+        assert_eq!(lower_first("Đảng viên mới"), "đảng viên mới");
+        assert_eq!(lower_first(""), "");
+    }
 
     #[test]
     fn band_counts_and_labels_have_the_same_order() {
