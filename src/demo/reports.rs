@@ -54,7 +54,8 @@ fn introductions(conn: &mut DbConn) -> anyhow::Result<()> {
         ))
         .load(conn)?;
     for (id, born, decided, has_youth_union) in admitted {
-        let age = decided.year() - born.year() - i32::from((decided.month(), decided.day()) < (born.month(), born.day()));
+        let age =
+            decided.year() - born.year() - i32::from((decided.month(), decided.day()) < (born.month(), born.day()));
         let by = if has_youth_union && age <= 30 { "youth_union" } else { "members" };
         diesel::update(people::table.find(id)).set(people::introduced_by.eq(by)).execute(conn)?;
     }
@@ -67,7 +68,10 @@ fn targets(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
     let Some(root) = tree.units().iter().find(|u| u.parent_id.is_none()).map(|u| u.id) else { return Ok(()) };
     let mut committees = vec![root];
     committees.extend(
-        tree.depth_first().into_iter().filter(|(u, depth)| *depth == 1 && u.is_open() && u.parent_id == Some(root)).map(|(u, _)| u.id),
+        tree.depth_first()
+            .into_iter()
+            .filter(|(u, depth)| *depth == 1 && u.is_open() && u.parent_id == Some(root))
+            .map(|(u, _)| u.id),
     );
     // The admissions of the term per unit, before any target exists: one placeholder target
     // each (0, "no target") gives the counts through the report's own code.

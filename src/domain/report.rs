@@ -54,13 +54,13 @@ pub fn against_target(admitted: i64, target: i64) -> AgainstTarget {
         return AgainstTarget::NoTarget;
     }
     match admitted.cmp(&target) {
-        std::cmp::Ordering::Greater => AgainstTarget::Above {
-            by_hundredths: share_hundredths(admitted - target, target).unwrap_or(0),
-        },
+        std::cmp::Ordering::Greater => {
+            AgainstTarget::Above { by_hundredths: share_hundredths(admitted - target, target).unwrap_or(0) }
+        }
         std::cmp::Ordering::Equal => AgainstTarget::Met,
-        std::cmp::Ordering::Less => AgainstTarget::Below {
-            reached_hundredths: share_hundredths(admitted, target).unwrap_or(0),
-        },
+        std::cmp::Ordering::Less => {
+            AgainstTarget::Below { reached_hundredths: share_hundredths(admitted, target).unwrap_or(0) }
+        }
     }
 }
 
@@ -145,10 +145,16 @@ mod tests {
             admissions_sentence(2, 3),
             "đã kết nạp 2 đảng viên mới, đạt 66,67% chỉ tiêu nhiệm kỳ (còn thiếu 1 đảng viên)"
         );
-        assert_eq!(admissions_sentence(0, 12), "đã kết nạp 0 đảng viên mới, đạt 0% chỉ tiêu nhiệm kỳ (còn thiếu 12 đảng viên)");
+        assert_eq!(
+            admissions_sentence(0, 12),
+            "đã kết nạp 0 đảng viên mới, đạt 0% chỉ tiêu nhiệm kỳ (còn thiếu 12 đảng viên)"
+        );
         assert_eq!(admissions_sentence(7, 0), "đã kết nạp 7 đảng viên mới");
         assert_eq!(against_target(4, 3), AgainstTarget::Above { by_hundredths: 3333 });
-        assert_eq!(admissions_sentence(1_250, 1_000), "đã kết nạp 1.250 đảng viên mới, vượt 25% so với chỉ tiêu nhiệm kỳ");
+        assert_eq!(
+            admissions_sentence(1_250, 1_000),
+            "đã kết nạp 1.250 đảng viên mới, vượt 25% so với chỉ tiêu nhiệm kỳ"
+        );
     }
 
     #[test]

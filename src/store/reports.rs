@@ -119,10 +119,8 @@ pub fn class_figures(conn: &mut DbConn, filter: &Filter) -> StoreResult<Vec<Clas
         .load::<String>(conn)?
         .into_iter()
         .collect();
-    let certified: HashMap<i64, bool> = valid
-        .iter()
-        .map(|(id, enrolment)| (*enrolment, sent.contains(&format!("certificate-issued:{id}"))))
-        .collect();
+    let certified: HashMap<i64, bool> =
+        valid.iter().map(|(id, enrolment)| (*enrolment, sent.contains(&format!("certificate-issued:{id}")))).collect();
 
     let mut out = Vec::with_capacity(heads.len());
     for (class_id, program_code, program_name, ordinal, year, first_day, last_day) in heads {
@@ -220,7 +218,8 @@ pub fn readiness(conn: &mut DbConn, today: Date) -> StoreResult<(Vec<ReadinessCo
         };
     }
     // Distinct people (one may hold two valid awareness certificates), counted per unit.
-    let holders: Vec<(i64, i64)> = ready_candidates!().select((people::org_unit_id, people::id)).distinct().load(conn)?;
+    let holders: Vec<(i64, i64)> =
+        ready_candidates!().select((people::org_unit_id, people::id)).distinct().load(conn)?;
     let mut ready: HashMap<i64, i64> = HashMap::new();
     for (unit, _) in holders {
         *ready.entry(unit).or_default() += 1;
@@ -232,15 +231,24 @@ pub fn readiness(conn: &mut DbConn, today: Date) -> StoreResult<(Vec<ReadinessCo
         .select((people::id, people::full_name, people::org_unit_id, certificates::expires_on.assume_not_null()))
         .load::<(i64, String, i64, Date)>(conn)?
         .into_iter()
-        .map(|(person_id, full_name, org_unit_id, expires_on)| Expiring { person_id, full_name, org_unit_id, expires_on })
+        .map(|(person_id, full_name, org_unit_id, expires_on)| Expiring {
+            person_id,
+            full_name,
+            org_unit_id,
+            expires_on,
+        })
         .collect();
     let mut counts: Vec<ReadinessCount> = ready
         .into_iter()
         .map(|(org_unit_id, ready)| ReadinessCount {
             org_unit_id,
             ready,
-            expiring: expiring.iter().filter(|e| e.org_unit_id == org_unit_id).map(|e| e.person_id).collect::<HashSet<_>>().len()
-                as i64,
+            expiring: expiring
+                .iter()
+                .filter(|e| e.org_unit_id == org_unit_id)
+                .map(|e| e.person_id)
+                .collect::<HashSet<_>>()
+                .len() as i64,
         })
         .collect();
     counts.sort_by_key(|c| c.org_unit_id);
@@ -371,7 +379,13 @@ pub fn admissions(conn: &mut DbConn, term_start: Date) -> StoreResult<Vec<Admiss
                     }
                 }
             }
-            Admissions { target_id: t.id, org_unit_id: t.org_unit_id, target: i64::from(t.target), admitted, by_youth_union }
+            Admissions {
+                target_id: t.id,
+                org_unit_id: t.org_unit_id,
+                target: i64::from(t.target),
+                admitted,
+                by_youth_union,
+            }
         })
         .collect();
     out.sort_by_key(|a| order.get(&a.org_unit_id).copied().unwrap_or(usize::MAX));
@@ -436,7 +450,18 @@ pub fn issued_certificates(
     Ok(rows
         .into_iter()
         .map(
-            |(full_name, date_of_birth, citizen_id, org_unit_id, program_name, year, number, issued_on, expires_on, issuer_name)| {
+            |(
+                full_name,
+                date_of_birth,
+                citizen_id,
+                org_unit_id,
+                program_name,
+                year,
+                number,
+                issued_on,
+                expires_on,
+                issuer_name,
+            )| {
                 IssuedLine {
                     full_name,
                     date_of_birth,

@@ -128,18 +128,22 @@ async fn confirming_and_withdrawing_round_trip_with_the_audit_log_and_staff_see_
     assert_eq!(confirmation_of(&app, id), (None, None));
     assert_eq!(
         audit_actions(&app, id)[logged_before..],
-        [("confirm_completion".to_owned(), None), ("withdraw_confirmation".to_owned(), Some("Xác nhận nhầm người".to_owned()))]
+        [
+            ("confirm_completion".to_owned(), None),
+            ("withdraw_confirmation".to_owned(), Some("Xác nhận nhầm người".to_owned()))
+        ]
     );
     // Withdrawing again: nothing to withdraw.
     let res = secretary.post(&format!("/confirmations/{id}/withdraw"), &[("reason", "lần nữa")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // The learner's chi bộ is now among those that have not answered.
-    let label = UnitTree::load(&mut app.conn()).unwrap().label(
-        people::table.find(line.person_id).select(people::org_unit_id).first::<i64>(&mut app.conn()).unwrap(),
-    );
+    let label = UnitTree::load(&mut app.conn())
+        .unwrap()
+        .label(people::table.find(line.person_id).select(people::org_unit_id).first::<i64>(&mut app.conn()).unwrap());
     let (_, html) = staff.page(&format!("/classes/{}/confirmations", line.class_id)).await;
     let text = main_text(&html);
-    let unanswered = &text[text.find("Chi bộ chưa trả lời").unwrap()..text.find("Học viên có giấy chứng nhận").unwrap()];
+    let unanswered =
+        &text[text.find("Chi bộ chưa trả lời").unwrap()..text.find("Học viên có giấy chứng nhận").unwrap()];
     assert!(unanswered.contains(&escaped(&label)), "{label} in {unanswered}");
 }

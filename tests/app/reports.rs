@@ -35,11 +35,17 @@ fn class_with_sessions(app: &TestApp) -> i64 {
     let venue = venues::create_venue(
         &mut c,
         &actor,
-        &VenueInput { name: "Cơ sở báo cáo".into(), address: "Tuy Hòa".into(), place: "Tuy Hòa".into(), active: true },
+        &VenueInput {
+            name: "Cơ sở báo cáo".into(), address: "Tuy Hòa".into(), place: "Tuy Hòa".into(), active: true
+        },
     )
     .unwrap();
-    let room = venues::create_room(&mut c, &actor, &RoomInput { venue_id: venue, name: "B1".into(), capacity: 60, active: true })
-        .unwrap();
+    let room = venues::create_room(
+        &mut c,
+        &actor,
+        &RoomInput { venue_id: venue, name: "B1".into(), capacity: 60, active: true },
+    )
+    .unwrap();
     let issuer = issuers::create(
         &mut c,
         &actor,
@@ -80,8 +86,10 @@ fn class_with_sessions(app: &TestApp) -> i64 {
     )
     .unwrap();
     let lessons = programs::lessons_of(&mut c, program.id).unwrap();
-    let items: Vec<PlanItem> =
-        lessons.iter().map(|l| PlanItem { lesson_id: Some(l.id), title: l.title.clone(), periods: l.periods }).collect();
+    let items: Vec<PlanItem> = lessons
+        .iter()
+        .map(|l| PlanItem { lesson_id: Some(l.id), title: l.title.clone(), periods: l.periods })
+        .collect();
     let plan: Vec<SessionInput> = schedule::plan(&items, first, last, &[], &schedule::DEFAULT_SLOTS)
         .unwrap()
         .into_iter()
@@ -128,7 +136,9 @@ fn fixture(app: &TestApp) -> Fixture {
     let cell_y = tree
         .units()
         .iter()
-        .find(|u| u.kind == "cell" && !tree.subtree(committee_of_x).contains(&u.id) && people_of(app, u.id, 2).len() == 2)
+        .find(|u| {
+            u.kind == "cell" && !tree.subtree(committee_of_x).contains(&u.id) && people_of(app, u.id, 2).len() == 2
+        })
         .unwrap()
         .id;
     drop(c);
@@ -139,7 +149,8 @@ fn fixture(app: &TestApp) -> Fixture {
     let actor = Actor::system("kiểm thử");
     let mut learners = [(0, 0); 4];
     for (i, p) in persons.iter().enumerate() {
-        enrolment_store::enrol(&mut c, &actor, class_id, *p, enrolment_store::SOURCE_STAFF, date!(2027 - 03 - 15)).unwrap();
+        enrolment_store::enrol(&mut c, &actor, class_id, *p, enrolment_store::SOURCE_STAFF, date!(2027 - 03 - 15))
+            .unwrap();
         let e = enrolment_store::of_person_in_class(&mut c, *p, class_id).unwrap().unwrap().id;
         learners[i] = (*p, e);
     }
@@ -147,7 +158,18 @@ fn fixture(app: &TestApp) -> Fixture {
     let marks: [&[&str]; 4] = [
         &["present"; 10],
         &["present", "present", "present", "present", "present", "present", "present", "present", "present", "excused"],
-        &["present", "present", "present", "present", "present", "present", "present", "unexcused", "unexcused", "unexcused"],
+        &[
+            "present",
+            "present",
+            "present",
+            "present",
+            "present",
+            "present",
+            "present",
+            "unexcused",
+            "unexcused",
+            "unexcused",
+        ],
         &["present"; 10],
     ];
     for ((_, e), marks) in learners.iter().zip(marks) {
@@ -183,9 +205,8 @@ fn fixture(app: &TestApp) -> Fixture {
     let program = classes::find(&mut c, class_id).unwrap().program_id;
     let issuer = classes::find(&mut c, class_id).unwrap().issuer_id;
     let today = app.config.clock.today();
-    for (i, (expires, emailed)) in [(date!(2032 - 03 - 25), Some("sent")), (today + Duration::days(30), Some("pending"))]
-        .into_iter()
-        .enumerate()
+    for (i, (expires, emailed)) in
+        [(date!(2032 - 03 - 25), Some("sent")), (today + Duration::days(30), Some("pending"))].into_iter().enumerate()
     {
         let (person, enrolment) = learners[i];
         let id: i64 = diesel::insert_into(certificates::table)
@@ -229,7 +250,11 @@ fn fixture(app: &TestApp) -> Fixture {
         }
         // Both are candidates not yet admitted.
         diesel::update(people::table.find(person))
-            .set((people::status.eq("candidate"), people::admission_decision_date.eq(None::<Date>), people::ceremony_date.eq(None::<Date>)))
+            .set((
+                people::status.eq("candidate"),
+                people::admission_decision_date.eq(None::<Date>),
+                people::ceremony_date.eq(None::<Date>),
+            ))
             .execute(&mut c)
             .unwrap();
     }
@@ -393,7 +418,17 @@ async fn the_certificate_export_has_the_party_database_columns_and_readiness_cou
     let headers: Vec<String> = rows[header].iter().map(|d| d.to_string()).collect();
     assert_eq!(
         headers,
-        ["Họ và tên", "Ngày sinh", "Số CCCD", "Chi bộ", "Loại giấy", "Số vào sổ", "Ngày cấp", "Có giá trị đến", "Đơn vị cấp"]
+        [
+            "Họ và tên",
+            "Ngày sinh",
+            "Số CCCD",
+            "Chi bộ",
+            "Loại giấy",
+            "Số vào sổ",
+            "Ngày cấp",
+            "Có giá trị đến",
+            "Đơn vị cấp"
+        ]
     );
     let body = &rows[header + 1..];
     assert_eq!(body.len(), 2, "the two valid certificates");
@@ -438,7 +473,8 @@ async fn admissions_against_targets_read_as_the_committees_write_them() {
     let secretary = boiduong::store::users::account(&mut c, app.account_id(SECRETARY)).unwrap();
     let committee = tree.committee_of(secretary.secretary_units[0]).unwrap().id;
     let inside: Vec<i64> = tree.subtree(committee);
-    let all: Vec<(i64, i64)> = people::table.select((people::id, people::org_unit_id)).order(people::id).load(&mut c).unwrap();
+    let all: Vec<(i64, i64)> =
+        people::table.select((people::id, people::org_unit_id)).order(people::id).load(&mut c).unwrap();
     // A term of its own, far from the demo's: 6 admitted in the committee's subtree, 23
     // elsewhere; 17 of the 29 introduced by the Youth Union (4 of the committee's 6).
     let chosen: Vec<i64> = all
@@ -460,7 +496,10 @@ async fn admissions_against_targets_read_as_the_committees_write_them() {
     let staff = app.login(STAFF).await;
     // The targets, through the form: a bad one first.
     let res = staff
-        .post("/reports/targets", &[("unit", ""), ("term_start", "01/01/2035"), ("term_end", "01/01/2034"), ("target", "-3")])
+        .post(
+            "/reports/targets",
+            &[("unit", ""), ("term_start", "01/01/2035"), ("term_end", "01/01/2034"), ("target", "-3")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = main_text(&res.text().await.unwrap());
@@ -471,7 +510,12 @@ async fn admissions_against_targets_read_as_the_committees_write_them() {
         let res = staff
             .post(
                 "/reports/targets",
-                &[("unit", &unit.to_string()), ("term_start", "01/01/2035"), ("term_end", "31/12/2039"), ("target", target)],
+                &[
+                    ("unit", &unit.to_string()),
+                    ("term_start", "01/01/2035"),
+                    ("term_end", "31/12/2039"),
+                    ("target", target),
+                ],
             )
             .await;
         assert_redirect(&res, "/reports/targets");
@@ -491,7 +535,10 @@ async fn admissions_against_targets_read_as_the_committees_write_them() {
     let text = main_text(&html);
     let root_name = &tree.get(root).unwrap().name;
     let committee_name = &tree.get(committee).unwrap().name;
-    assert!(text.contains(&format!("{root_name} đã kết nạp 29 đảng viên mới, vượt 45% so với chỉ tiêu nhiệm kỳ.")), "{text}");
+    assert!(
+        text.contains(&format!("{root_name} đã kết nạp 29 đảng viên mới, vượt 45% so với chỉ tiêu nhiệm kỳ.")),
+        "{text}"
+    );
     assert!(text.contains("17 trong tổng số 29 đảng viên được kết nạp do Đoàn giới thiệu, chiếm 58,62%."), "{text}");
     assert!(
         text.contains(&format!(
@@ -520,12 +567,19 @@ async fn admissions_against_targets_read_as_the_committees_write_them() {
     let res = staff
         .post(
             &format!("/reports/targets/{id}"),
-            &[("unit", &committee.to_string()), ("term_start", "01/01/2035"), ("term_end", "31/12/2039"), ("target", "6")],
+            &[
+                ("unit", &committee.to_string()),
+                ("term_start", "01/01/2035"),
+                ("term_end", "31/12/2039"),
+                ("target", "6"),
+            ],
         )
         .await;
     assert_redirect(&res, "/reports/targets");
     let (_, html) = staff.page("/reports/admissions?term=2035-01-01").await;
-    assert!(main_text(&html).contains(&format!("{committee_name} đã kết nạp 6 đảng viên mới, đạt 100% chỉ tiêu nhiệm kỳ.")));
+    assert!(
+        main_text(&html).contains(&format!("{committee_name} đã kết nạp 6 đảng viên mới, đạt 100% chỉ tiêu nhiệm kỳ."))
+    );
     let res = staff.post("/reports/targets/999999", &[("target", "1")]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Secretaries and lecturers have no reports.

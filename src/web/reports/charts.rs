@@ -95,9 +95,7 @@ pub fn line_percent(id: &str, title: &str, labels: &[String], percents: &[f64]) 
         let points: Vec<(SegmentValue<usize>, f64)> =
             percents.iter().enumerate().map(|(i, p)| (SegmentValue::CenterOf(i), *p)).collect();
         chart.draw_series(LineSeries::new(points.clone(), BAR.stroke_width(3))).map_err(drawing_error)?;
-        chart
-            .draw_series(points.into_iter().map(|p| Circle::new(p, 5, BAR.filled())))
-            .map_err(drawing_error)?;
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 5, BAR.filled()))).map_err(drawing_error)?;
         root.present().map_err(drawing_error)?;
     }
     Ok(accessible(buf, id, title))

@@ -7,15 +7,15 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::{Choice, charts, unit_choices, xlsx_download};
+use crate::domain::dates;
 use crate::domain::numbers::format_int;
 use crate::domain::report::{self, ATTENDANCE_BUCKETS};
-use crate::domain::dates;
 use crate::export::xlsx::{self, Cell, Sheet};
 use crate::i18n::{self, Lang};
 use crate::store::classes::{self as class_store, ClassFilter};
 use crate::store::orgs::UnitTree;
-use crate::store::reports::{self, ClassFigures, Filter};
 use crate::store::programs;
+use crate::store::reports::{self, ClassFigures, Filter};
 use crate::web::auth::extract::StaffUser;
 use crate::web::error::{AppError, AppResult};
 use crate::web::forms::{self, FieldErrors};
@@ -262,7 +262,11 @@ pub async fn page(
         programs: loaded
             .programs
             .iter()
-            .map(|p| Choice { value: p.id.to_string(), label: p.name.clone(), selected: filter.program_id == Some(p.id) })
+            .map(|p| Choice {
+                value: p.id.to_string(),
+                label: p.name.clone(),
+                selected: filter.program_id == Some(p.id),
+            })
             .collect(),
         classes: loaded
             .classes
@@ -319,7 +323,9 @@ pub async fn xlsx(
     .map(|k| t(k))
     .collect();
     headers.extend(band_labels(lang));
-    headers.extend(["report.column.certificates", "report.column.emailed", "report.column.confirmed"].iter().map(|k| t(k)));
+    headers.extend(
+        ["report.column.certificates", "report.column.emailed", "report.column.confirmed"].iter().map(|k| t(k)),
+    );
     let mut rows: Vec<Vec<Cell>> = list
         .iter()
         .map(|f| {
@@ -346,7 +352,8 @@ pub async fn xlsx(
     totals.extend(total.bands.iter().map(|n| Cell::Int(*n)));
     totals.extend([Cell::Int(total.certificates), Cell::Int(total.emailed), Cell::Int(total.confirmed)]);
     rows.push(totals);
-    let by_class = Sheet { name: t("report.sheet.classes"), title: title.clone(), headers, widths: vec![22.0, 30.0], rows };
+    let by_class =
+        Sheet { name: t("report.sheet.classes"), title: title.clone(), headers, widths: vec![22.0, 30.0], rows };
     let pass = Sheet {
         name: t("report.chart.pass_rate"),
         title: vec![t("report.chart.pass_rate")],
@@ -433,7 +440,11 @@ pub async fn certificates_xlsx(
                 Cell::Date(l.date_of_birth),
                 Cell::from(l.citizen_id.clone().unwrap_or_default()),
                 Cell::from(tree.label(l.org_unit_id)),
-                Cell::from(i18n::t_with(lang, "report.export.kind_value", &[("program", &lower_first(&l.program_name))])),
+                Cell::from(i18n::t_with(
+                    lang,
+                    "report.export.kind_value",
+                    &[("program", &lower_first(&l.program_name))],
+                )),
                 Cell::from(crate::domain::certificate::register_number(l.number, l.year)),
                 Cell::Date(l.issued_on),
                 Cell::from(l.expires_on.map(|d| d - time::Duration::days(1))),

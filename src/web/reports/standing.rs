@@ -59,7 +59,8 @@ async fn load_readiness(state: &AppState) -> AppResult<(Vec<ReadinessCount>, Vec
 
 /// The units' rows sorted by their label.
 fn labelled(counts: &[ReadinessCount], tree: &UnitTree) -> Vec<(String, i64, i64)> {
-    let mut rows: Vec<(String, i64, i64)> = counts.iter().map(|c| (tree.label(c.org_unit_id), c.ready, c.expiring)).collect();
+    let mut rows: Vec<(String, i64, i64)> =
+        counts.iter().map(|c| (tree.label(c.org_unit_id), c.ready, c.expiring)).collect();
     rows.sort();
     rows
 }
@@ -216,7 +217,11 @@ pub async fn admissions(
         terms: loaded
             .terms
             .iter()
-            .map(|(s, e)| Choice { value: dates::iso(*s), label: term_label(*s, *e), selected: loaded.chosen == Some((*s, *e)) })
+            .map(|(s, e)| Choice {
+                value: dates::iso(*s),
+                label: term_label(*s, *e),
+                selected: loaded.chosen == Some((*s, *e)),
+            })
             .collect(),
         term: loaded.chosen.map(|(s, e)| term_label(s, e)).unwrap_or_default(),
         term_value: loaded.chosen.map(|(s, _)| dates::iso(s)).unwrap_or_default(),
