@@ -798,6 +798,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
     let app = spawn_app().await;
     crate::attendance::browser_fixture(&app).await;
     crate::certificates::browser_fixture(&app).await;
+    crate::confirmations::browser_fixture(&app).await;
     let driver = Driver::start();
     the_checks_catch_a_bad_page(&driver).await;
 

@@ -147,3 +147,58 @@ async fn confirming_and_withdrawing_round_trip_with_the_audit_log_and_staff_see_
         &text[text.find("Chi bộ chưa trả lời").unwrap()..text.find("Học viên có giấy chứng nhận").unwrap()];
     assert!(unanswered.contains(&escaped(&label)), "{label} in {unanswered}");
 }
+
+/// For the browser walk: two people of the secretary's chi bộ with a valid certificate in the
+/// latest class, one confirmed, so the page shows both forms on a phone.
+pub async fn browser_fixture(app: &TestApp) {
+    use boiduong::db::schema::classes;
+    let mut c = app.conn();
+    let actor = boiduong::store::audit::Actor::system("kiểm thử");
+    let account = boiduong::store::users::account(&mut c, app.account_id(SECRETARY)).unwrap();
+    let cell = account.secretary_units[0];
+    let (class, program, issuer, first_day): (i64, i64, i64, time::Date) = classes::table
+        .order(classes::id.desc())
+        .select((classes::id, classes::program_id, classes::issuer_id, classes::first_day))
+        .first(&mut c)
+        .unwrap();
+    let people_of_cell: Vec<i64> = people::table
+        .filter(people::org_unit_id.eq(cell))
+        .order(people::id.desc())
+        .select(people::id)
+        .limit(2)
+        .load(&mut c)
+        .unwrap();
+    for (i, person) in people_of_cell.iter().enumerate() {
+        boiduong::store::enrolments::enrol(&mut c, &actor, class, *person, "staff", first_day).unwrap();
+        let enrolment = boiduong::store::enrolments::of_person_in_class(&mut c, *person, class).unwrap().unwrap().id;
+        diesel::insert_into(certificates::table)
+            .values((
+                certificates::issuer_id.eq(issuer),
+                certificates::year.eq(first_day.year()),
+                certificates::number.eq(900 + i as i32),
+                certificates::code.eq(format!("BROWSERWALK{i:05}")),
+                certificates::enrolment_id.eq(enrolment),
+                certificates::person_id.eq(person),
+                certificates::class_id.eq(class),
+                certificates::program_id.eq(program),
+                certificates::issued_on.eq(first_day + time::Duration::days(20)),
+                certificates::status.eq("valid"),
+                certificates::snapshot_json.eq("{}"),
+                certificates::pdf.eq(Vec::<u8>::new()),
+                certificates::sha256.eq(""),
+                certificates::created_at.eq(boiduong::domain::dates::now()),
+            ))
+            .execute(&mut c)
+            .unwrap();
+        if i == 0 {
+            diesel::update(enrolments::table.find(enrolment))
+                .set((
+                    enrolments::confirmed_at.eq(boiduong::domain::dates::now()),
+                    enrolments::confirmed_by.eq(account.user.id),
+                    enrolments::confirmation_note.eq("Đã nhận bản chính"),
+                ))
+                .execute(&mut c)
+                .unwrap();
+        }
+    }
+}
