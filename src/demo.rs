@@ -21,6 +21,7 @@ mod attendance;
 mod certificates;
 mod nominations;
 mod readiness;
+mod reports;
 mod results;
 mod school_classes;
 
@@ -251,6 +252,7 @@ pub fn load(conn: &mut DbConn, demo_password: &str, mail: &MailContext, public_u
         nominations::load_nominations(conn)?;
         certificates::load(conn, &actor, mail, crate::clock::Clock::default().today(), public_url)?;
         readiness::load(conn, crate::clock::Clock::default().today())?;
+        reports::load(conn, &actor, crate::domain::dates::now())?;
         api::load(conn, public_url)?;
         Ok(())
     })

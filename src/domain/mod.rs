@@ -20,6 +20,7 @@ pub mod person;
 pub mod probation;
 pub mod program;
 pub mod readiness;
+pub mod report;
 pub mod results;
 pub mod role;
 pub mod schedule;

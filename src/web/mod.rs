@@ -12,6 +12,7 @@ pub mod auth;
 pub mod calendar;
 pub mod certificates;
 pub mod classes;
+pub mod confirmations;
 pub mod enrolment;
 pub mod error;
 pub mod forms;
@@ -27,6 +28,7 @@ pub mod portal;
 pub mod programs;
 pub mod readiness;
 pub mod redirect;
+pub mod reports;
 pub mod resources;
 pub mod results;
 pub mod routes;
@@ -63,6 +65,8 @@ pub fn router() -> Router {
     results::routes(&mut r);
     readiness::routes(&mut r);
     api::routes(&mut r);
+    confirmations::routes(&mut r);
+    reports::routes(&mut r);
     r
 }
 

@@ -39,7 +39,7 @@ const WIDE: (u32, u32) = (1280, 900);
 const PAPER_WIDTH: u32 = 680;
 /// Pages visited per role at most, and pages per route pattern (two ids of /people/{id} show
 /// more than one, a hundred would only repeat the template).
-const PAGE_CAP: usize = 120;
+const PAGE_CAP: usize = 150;
 const PER_ROUTE: usize = 2;
 /// A token that is not one: the reset and invitation routes answer their "link invalid" page.
 const BOGUS_TOKEN: &str = "khong-phai-ma-that";
@@ -803,6 +803,7 @@ async fn every_page_of_every_role_fits_a_phone_and_passes_axe() {
     let app = spawn_app().await;
     crate::attendance::browser_fixture(&app).await;
     crate::certificates::browser_fixture(&app).await;
+    crate::confirmations::browser_fixture(&app).await;
     let driver = Driver::start();
     the_checks_catch_a_bad_page(&driver).await;
 

@@ -29,13 +29,14 @@ pub fn routes(r: &mut Router) {
 /// The sections of a class, linked from its overview: (path under /classes/{id}/, label key).
 /// A link shows only once a GET route for it exists and the reader's role may open it, so each
 /// feature's branch only has to register its route (extend the list for a new section).
-pub const SECTIONS: [(&str, &str); 6] = [
+pub const SECTIONS: [(&str, &str); 7] = [
     ("sessions", "class.section.sessions"),
     ("timetable", "class.section.timetable"),
     ("roster", "class.section.roster"),
     ("attendance", "class.section.attendance"),
     ("results", "class.section.results"),
     ("certificates", "class.section.certificates"),
+    ("confirmations", "confirmation.class.title"),
 ];
 
 /// The GET routes of the application with their rules, read once.
