@@ -642,17 +642,14 @@ async fn the_readiness_of_a_person_answers_as_the_dossier_page_computes_it_withi
         .select((people::id, people::full_name))
         .load(&mut *app.conn())
         .unwrap();
-    let outsider: i64 = people::table
-        .filter(people::org_unit_id.ne_all(&units))
-        .select(people::id)
-        .first(&mut *app.conn())
-        .unwrap();
+    let outsider: i64 =
+        people::table.filter(people::org_unit_id.ne_all(&units)).select(people::id).first(&mut *app.conn()).unwrap();
     let today = app.config.clock.today();
     let secretary = token_for(&app, SECRETARY);
     for (id, _) in in_cell.iter().take(5) {
         let body = ok(&app, &format!("/api/v1/people/{id}/readiness"), &secretary).await;
-        let expected = boiduong::store::readiness::checklist(&mut app.conn(), &Scope::Units(units.clone()), *id, today)
-            .unwrap();
+        let expected =
+            boiduong::store::readiness::checklist(&mut app.conn(), &Scope::Units(units.clone()), *id, today).unwrap();
         assert_eq!(body["person_id"], *id);
         assert_eq!(body["path"], "admission");
         assert_eq!(body["missing"], expected.computed.missing);
@@ -660,7 +657,10 @@ async fn the_readiness_of_a_person_answers_as_the_dossier_page_computes_it_withi
         assert_eq!(steps.len(), expected.computed.rows.len());
         let certificate = steps.iter().find(|s| s["code"] == "awareness_certificate").expect("the certificate row");
         assert_eq!(certificate["computed"], true, "the certificate row is never ticked by hand");
-        assert_eq!(steps.iter().filter(|s| s["state"] == "missing").count(), expected.computed.rows.iter().filter(|r| r.state == boiduong::domain::readiness::RowState::Missing).count());
+        assert_eq!(
+            steps.iter().filter(|s| s["state"] == "missing").count(),
+            expected.computed.rows.iter().filter(|r| r.state == boiduong::domain::readiness::RowState::Missing).count()
+        );
     }
     let (status, body) = call(&app, &format!("/api/v1/people/{outsider}/readiness"), Some(&secretary)).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found", "another chi bộ's person");

@@ -59,3 +59,39 @@ async fn a_learners_certificate_carries_the_link_to_share() {
     let (_, home) = learner.page("/").await;
     assert!(main_text(&home).contains(&cert.register_number()), "the home page lists the certificate");
 }
+
+#[tokio::test]
+async fn the_learner_home_says_what_is_still_missing_for_admission() {
+    let app = spawn_app().await;
+    let person = users::find_by_email(&mut app.conn(), LEARNER).unwrap().unwrap().person_id.unwrap();
+    let today = app.config.clock.today();
+    let checklist =
+        boiduong::store::readiness::checklist(&mut app.conn(), &boiduong::store::Scope::All, person, today).unwrap();
+    let missing: Vec<&str> = checklist
+        .computed
+        .rows
+        .iter()
+        .filter(|r| r.required && r.state == boiduong::domain::readiness::RowState::Missing)
+        .map(|r| r.label.as_str())
+        .collect();
+    assert!(!missing.is_empty(), "the demo learner's dossier is not complete");
+    let learner = app.login(LEARNER).await;
+    let (_, html) = learner.page("/").await;
+    let text = main_text(&html);
+    assert!(text.contains("Hồ sơ kết nạp Đảng của tôi"), "{text}");
+    for label in &missing {
+        assert!(text.contains(label), "missing step {label} is named: {text}");
+    }
+    let done: Vec<&str> = checklist
+        .computed
+        .rows
+        .iter()
+        .filter(|r| r.state == boiduong::domain::readiness::RowState::Done)
+        .map(|r| r.label.as_str())
+        .filter(|l| !missing.iter().any(|m| m.contains(l) || l.contains(m)))
+        .collect();
+    let card = text.split("Hồ sơ kết nạp Đảng của tôi").nth(1).unwrap();
+    for label in done {
+        assert!(!card.contains(label), "a done step is not listed as missing: {label}");
+    }
+}

@@ -1,18 +1,22 @@
 //! The learner's part of the home page, made for a phone: the next sessions with the calendar
 //! link, each current class with attendance and essay eligibility, and the certificates. The
-//! detail sits on the portal's own pages; this is what a learner opens the app to see.
+//! detail sits on the portal's own pages; this is what a learner opens the app to see. Last, what
+//! is still missing for their admission or recognition, from the dossier their secretary keeps.
 
 use serde::Serialize;
 use time::{Date, Duration};
 
 use crate::db::DbConn;
 use crate::domain::class::{self as class_names, ClassStatus};
-use crate::domain::{dates, schedule};
-use crate::i18n::Lang;
+use crate::domain::person::Status;
+use crate::domain::readiness::{PathKind, RowState};
+use crate::domain::{dates, numbers, schedule};
+use crate::i18n::{self, Lang};
 use crate::store::sessions::SessionFilter;
 use crate::store::{self, StoreResult};
 use crate::web::attendance::views::{self, EligibilityView};
 use crate::web::certificates::validity_label;
+use crate::web::readiness::views::{self as readiness_views, Tagged};
 use crate::web::schedule::views::weekday;
 
 /// How far ahead, and how many, upcoming sessions the home page lists.
@@ -24,6 +28,20 @@ pub struct LearnerOverview {
     upcoming: Vec<Upcoming>,
     classes: Vec<ClassLine>,
     certificates: Vec<CertificateLine>,
+    dossier: Option<DossierCard>,
+}
+
+/// What is still missing for the learner's admission (or recognition as an official member),
+/// as the chi bộ's secretary keeps it.
+#[derive(Serialize)]
+struct DossierCard {
+    title: String,
+    state: Tagged,
+    /// The required steps not done, or done but lapsed ("… (hết hạn)").
+    missing: Vec<String>,
+    /// "Hết thời gian dự bị: 05/06/2027 (còn 190 ngày)" for a probationary member.
+    probation: Option<String>,
+    probation_warning: bool,
 }
 
 #[derive(Serialize)]
@@ -109,5 +127,44 @@ pub fn load(c: &mut DbConn, lang: Lang, person_id: i64, today: Date) -> StoreRes
             }
         })
         .collect();
-    Ok(LearnerOverview { upcoming, classes, certificates })
+    let dossier = dossier(c, lang, person_id, today)?;
+    Ok(LearnerOverview { upcoming, classes, certificates, dossier })
+}
+
+fn dossier(c: &mut DbConn, lang: Lang, person_id: i64, today: Date) -> StoreResult<Option<DossierCard>> {
+    let checklist = store::readiness::checklist(c, &store::Scope::All, person_id, today)?;
+    if checklist.person.status() == Status::Official {
+        return Ok(None);
+    }
+    let computed = &checklist.computed;
+    let title = match computed.path {
+        PathKind::Admission => "portal.home.dossier_admission",
+        PathKind::Recognition => "portal.home.dossier_recognition",
+    };
+    let expired = i18n::t(lang, "readiness.row.expired");
+    let missing = computed
+        .rows
+        .iter()
+        .filter(|r| r.required)
+        .filter_map(|r| match r.state {
+            RowState::Missing => Some(r.label.clone()),
+            RowState::Expired => Some(format!("{} ({})", r.label, expired.to_lowercase())),
+            RowState::Done | RowState::NotNeeded => None,
+        })
+        .collect();
+    let probation = checklist.probation.as_ref().map(|p| {
+        let left = if p.ended {
+            i18n::t(lang, "readiness.probation.ended")
+        } else {
+            i18n::t_with(lang, "readiness.probation.days_left", &[("n", &numbers::format_int(p.days_left))])
+        };
+        i18n::t_with(lang, "portal.home.probation_ends", &[("date", &dates::format(p.dates.ends_on)), ("left", &left)])
+    });
+    Ok(Some(DossierCard {
+        title: i18n::t(lang, title),
+        state: readiness_views::overall(lang, computed.overall),
+        missing,
+        probation_warning: checklist.probation.as_ref().is_some_and(|p| p.warning || p.certificate_overdue),
+        probation,
+    }))
 }

@@ -5,7 +5,7 @@
 
 mod dossier;
 mod steps;
-mod views;
+pub(crate) mod views;
 mod workspace;
 
 use super::routes::Router;
