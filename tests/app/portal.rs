@@ -71,16 +71,28 @@ async fn the_learner_home_says_what_is_still_missing_for_admission() {
         .computed
         .rows
         .iter()
-        .filter(|r| r.required && r.state == boiduong::domain::readiness::RowState::Missing)
+        .filter(|r| r.required && r.before_meeting && r.state == boiduong::domain::readiness::RowState::Missing)
         .map(|r| r.label.as_str())
         .collect();
     assert!(!missing.is_empty(), "the demo learner's dossier is not complete");
+    let expired: Vec<&str> = checklist
+        .computed
+        .rows
+        .iter()
+        .filter(|r| r.required && r.before_meeting && r.state == boiduong::domain::readiness::RowState::Expired)
+        .map(|r| r.label.as_str())
+        .collect();
     let learner = app.login(LEARNER).await;
     let (_, html) = learner.page("/").await;
     let text = main_text(&html);
     assert!(text.contains("Hồ sơ kết nạp Đảng của tôi"), "{text}");
     for label in &missing {
         assert!(text.contains(label), "missing step {label} is named: {text}");
+    }
+    // The demo learner's awareness certificate of five years ago has expired.
+    assert!(!expired.is_empty());
+    for label in &expired {
+        assert!(text.contains(&format!("{label} (hết hạn)")), "expired step {label} is named so: {text}");
     }
     let done: Vec<&str> = checklist
         .computed

@@ -145,7 +145,8 @@ fn dossier(c: &mut DbConn, lang: Lang, person_id: i64, today: Date) -> StoreResu
     let missing = computed
         .rows
         .iter()
-        .filter(|r| r.required)
+        // What the chi bộ's meeting needs; the resolutions, decision and ceremony come after it.
+        .filter(|r| r.required && r.before_meeting)
         .filter_map(|r| match r.state {
             RowState::Missing => Some(r.label.clone()),
             RowState::Expired => Some(format!("{} ({})", r.label, expired.to_lowercase())),
