@@ -100,3 +100,23 @@ pub fn line_percent(id: &str, title: &str, labels: &[String], percents: &[f64]) 
     }
     Ok(accessible(buf, id, title))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The charts are inlined unescaped ({{{svg}}}), so every text in them must be escaped here:
+    /// class names typed by staff reach the axis labels and the title.
+    #[test]
+    fn typed_names_cannot_open_tags_in_a_chart() {
+        let evil = r#"Khóa <script>alert("x")</script> & 'co'"#.to_owned();
+        for svg in [
+            bars("b", &evil, std::slice::from_ref(&evil), &[3]).unwrap(),
+            line_percent("l", &evil, &[evil.clone(), "Khóa II".into()], &[50.0, 75.0]).unwrap(),
+        ] {
+            assert!(!svg.contains("<script"), "{svg}");
+            assert!(svg.contains("&lt;script&gt;"), "the name is still there, escaped");
+            assert!(svg.starts_with("<svg") && svg.contains(r#"role="img""#));
+        }
+    }
+}
