@@ -124,23 +124,19 @@ impl Application {
 /// allocates 19 MiB; glibc raises its mmap threshold after freeing such a block, so later ones
 /// come from the heap arenas and stay resident after they are freed — a burst of logins would
 /// leave the server hundreds of megabytes larger. A fixed threshold keeps every block of 1 MiB
-/// or more in its own mapping, returned when freed.
+/// or more in its own mapping, returned when freed. Call it once, before threads start.
 ///
-/// It also caps glibc at two heap arenas. By default every thread that allocates may get an arena
-/// of its own (up to eight per core), and each keeps the memory its thread freed: the blocking
-/// pool's threads, each touching a page's worth of rows now and then, would hold several
-/// megabytes apiece. Call it once, before threads start.
+/// Capping glibc's heap arenas as well (M_ARENA_MAX = 2) was measured and dropped: it saved 2 MB
+/// and cost the pages a quarter to a third of their throughput, their threads queueing on two
+/// arena locks (bench/RESULTS.md, 2026-11-29, stop 13).
 pub fn return_large_blocks_to_the_os() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         const ONE_MIB: libc::c_int = 1 << 20;
-        const ARENAS: libc::c_int = 2;
         // SAFETY: mallopt only sets allocator parameters; called before other threads exist.
-        let ok = unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, ONE_MIB) == 1 && libc::mallopt(libc::M_ARENA_MAX, ARENAS) == 1
-        };
-        if !ok {
-            tracing::warn!("mallopt was refused: the allocator keeps its defaults");
+        let ok = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, ONE_MIB) };
+        if ok != 1 {
+            tracing::warn!("mallopt(M_MMAP_THRESHOLD) was refused");
         }
     }
 }
