@@ -770,15 +770,17 @@ pub struct LearnerClass {
 
 /// The classes a person is (or was) enrolled in, newest first, with their attendance.
 pub fn of_learner(conn: &mut DbConn, person_id: i64) -> StoreResult<Vec<LearnerClass>> {
-    of_learner_in(conn, person_id, &crate::domain::class::ClassStatus::ALL)
+    of_learner_in(conn, person_id, &crate::domain::class::ClassStatus::ALL, true)
 }
 
 /// As `of_learner`, for the classes in the given statuses only (the home page shows those not
-/// yet finished, and loads nothing of the others).
+/// yet finished, and loads nothing of the others); without `with_sessions` the classes come
+/// with their tallies only and no session list (the home page shows the counts).
 pub fn of_learner_in(
     conn: &mut DbConn,
     person_id: i64,
     class_statuses: &[crate::domain::class::ClassStatus],
+    with_sessions: bool,
 ) -> StoreResult<Vec<LearnerClass>> {
     let codes: Vec<&str> = class_statuses.iter().map(|s| s.code()).collect();
     let enrolled: Vec<(i64, String, i64)> = enrolments::table
@@ -794,6 +796,10 @@ pub fn of_learner_in(
         let class = classes::find(conn, class_id)?;
         let program = programs::find(conn, class.program_id)?;
         let tally = tallies_of(conn, class_id, &[enrolment_id])?.remove(&enrolment_id).unwrap_or_default();
+        if !with_sessions {
+            out.push(LearnerClass { enrolment_id, enrolment_status, class, program, tally, sessions: Vec::new() });
+            continue;
+        }
         let mut marks: HashMap<i64, AttendanceRow> =
             of_enrolment(conn, enrolment_id)?.into_iter().map(|r| (r.session_id, r)).collect();
         let sessions = sessions::of_class(conn, class_id)?

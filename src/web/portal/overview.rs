@@ -100,7 +100,7 @@ pub fn load(c: &mut DbConn, lang: Lang, person_id: i64, today: Date) -> StoreRes
         .collect();
     // Classes still under way; finished ones live on the results page.
     let unfinished = [ClassStatus::Nominating, ClassStatus::Running, ClassStatus::Assessing];
-    let classes = store::attendance::of_learner_in(c, person_id, &unfinished)?
+    let classes = store::attendance::of_learner_in(c, person_id, &unfinished, false)?
         .into_iter()
         .filter(|lc| lc.enrolment_status != "withdrawn")
         .map(|lc| {
