@@ -14,6 +14,8 @@ pub enum Lang {
 }
 
 impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Vi => "vi",

@@ -53,6 +53,7 @@ impl Application {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             n => n,
         };
+        let blocking_threads = blocking_threads_per_worker(config.db_pool_size as usize, workers);
         let mail_wakeup = Arc::new(Notify::new());
         let mail_worker = if config.mail_worker {
             let mailer = Arc::new(Mailer::from_config(&config)?);
@@ -98,6 +99,7 @@ impl Application {
                 .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
         })
         .workers(workers)
+        .worker_max_blocking_threads(blocking_threads)
         .listen(listener)?
         .run();
         Ok(Self { port, server, pool, mail_worker })
@@ -141,6 +143,15 @@ pub fn return_large_blocks_to_the_os() {
     }
 }
 
+/// How many threads each worker may run blocking work on. Nearly all of it holds a database
+/// connection, so threads beyond the pool's share only wait for one, and each costs memory
+/// (its own malloc arena) and switches: a 512-thread default let 64 connections start 64
+/// threads for 8 database connections. Two more per worker leave room for password hashes
+/// (bounded by the hasher's own limit) and PDF or spreadsheet files.
+pub fn blocking_threads_per_worker(pool_size: usize, workers: usize) -> usize {
+    pool_size.div_ceil(workers.max(1)) + 2
+}
+
 /// The cookie key: derived from BOIDUONG_SECRET_KEY so that sessions survive restarts and are
 /// shared by several instances; without it a random key is made and sessions end at restart.
 fn session_key(config: &Config) -> Key {
@@ -150,5 +161,18 @@ fn session_key(config: &Config) -> Key {
             tracing::warn!("BOIDUONG_SECRET_KEY is not set: sessions end when the server restarts");
             Key::generate()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocking_threads_per_worker;
+
+    #[test]
+    fn blocking_threads_follow_the_pool_share_of_each_worker() {
+        assert_eq!(blocking_threads_per_worker(8, 2), 6);
+        assert_eq!(blocking_threads_per_worker(9, 2), 7);
+        assert_eq!(blocking_threads_per_worker(4, 8), 3);
+        assert_eq!(blocking_threads_per_worker(8, 0), 10);
     }
 }

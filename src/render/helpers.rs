@@ -34,13 +34,7 @@ fn translate(
 ) -> HelperResult {
     let key = h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
     // `ctx` is the data the template was rendered with, also inside blocks and partials.
-    let lang = ctx
-        .data()
-        .get("page")
-        .and_then(|p| p.get("lang"))
-        .and_then(|l| l.as_str())
-        .and_then(Lang::parse)
-        .unwrap_or(Lang::Vi);
+    let lang = page_lang(ctx.data());
     let message = i18n::lookup(lang, key).unwrap_or(key);
     // Most labels have neither placeholders nor characters to escape: written as they are, with
     // no copy (a list page calls this for every cell's label).
@@ -54,6 +48,11 @@ fn translate(
     }
     out.write(&registry.get_escape_fn()(&text))?;
     Ok(())
+}
+
+/// The language a template renders in: its data's `page.lang`, Vietnamese when none is given.
+pub fn page_lang(data: &serde_json::Value) -> Lang {
+    data.get("page").and_then(|p| p.get("lang")).and_then(|l| l.as_str()).and_then(Lang::parse).unwrap_or(Lang::Vi)
 }
 
 /// The characters HTML escaping replaces (those of Handlebars.js).

@@ -5,12 +5,15 @@
 //! name is its path under `templates/` without `.hbs` ("people/list", "email/invite/html").
 
 pub mod helpers;
+mod labels;
 
 use std::borrow::Cow;
 
 use handlebars::Handlebars;
 use rust_embed::RustEmbed;
 use serde::Serialize;
+
+use crate::i18n::Lang;
 
 #[derive(RustEmbed)]
 #[folder = "templates/"]
@@ -28,27 +31,26 @@ pub enum Escape {
 
 /// A set of compiled templates with the shared helpers.
 pub struct Templates {
-    registry: Handlebars<'static>,
+    /// The page templates have one registry per language, with their fixed labels written in
+    /// (see `labels`); the emails have one registry, their labels looked up as they render.
+    registries: Vec<(Option<Lang>, Handlebars<'static>)>,
 }
 
 impl Templates {
     fn new(escape: Escape, strict: bool) -> Self {
-        crate::i18n::check();
-        let mut registry = Handlebars::new();
-        registry.set_dev_mode(false);
-        registry.set_strict_mode(strict);
-        match escape {
-            Escape::Nothing => registry.register_escape_fn(handlebars::no_escape),
-            Escape::Html => registry.register_escape_fn(helpers::escape_html),
-        }
-        helpers::register(&mut registry);
-        Self { registry }
+        Self { registries: vec![(None, registry(escape, strict))] }
     }
 
     fn add(&mut self, name: &str, source: &str, partial: Option<&str>) -> anyhow::Result<()> {
-        self.registry.register_template_string(name, source).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
-        if let Some(partial) = partial {
-            self.registry.register_partial(partial, source).map_err(|e| anyhow::anyhow!("partial {partial}: {e}"))?;
+        for (lang, registry) in &mut self.registries {
+            let source = match lang {
+                Some(lang) => labels::fill(source, *lang),
+                None => Cow::Borrowed(source),
+            };
+            registry.register_template_string(name, &source).map_err(|e| anyhow::anyhow!("template {name}: {e}"))?;
+            if let Some(partial) = partial {
+                registry.register_partial(partial, &source).map_err(|e| anyhow::anyhow!("partial {partial}: {e}"))?;
+            }
         }
         Ok(())
     }
@@ -57,12 +59,16 @@ impl Templates {
     /// in `partials/` are also partials, named without the folder (`{{#> layout}}`,
     /// `{{> pager pager}}`). Lenient: a view model may leave optional fields out.
     pub fn pages() -> anyhow::Result<Self> {
-        let mut templates = Self::new(Escape::Html, false);
+        let mut templates = Self::per_language();
         for (name, source) in embedded().filter(|(name, _)| !name.starts_with("email/")) {
             let partial = if name == "layout" { Some("layout") } else { name.strip_prefix("partials/") };
             templates.add(&name, &source, partial)?;
         }
         Ok(templates)
+    }
+
+    fn per_language() -> Self {
+        Self { registries: Lang::ALL.into_iter().map(|lang| (Some(lang), registry(Escape::Html, false))).collect() }
     }
 
     /// The email templates of one kind of part, named without the `email/` folder: the HTML
@@ -84,19 +90,41 @@ impl Templates {
     }
 
     pub fn render<T: Serialize>(&self, name: &str, data: &T) -> anyhow::Result<String> {
-        self.registry.render(name, data).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+        let data = serde_json::to_value(data).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))?;
+        self.render_value(name, data)
     }
 
     /// Renders data that is already a JSON value, without converting it a second time (which
-    /// `render` does: handlebars serializes whatever it is given into a new value).
+    /// handlebars does with whatever it is given). A page's language is its `page.lang`, as the
+    /// `t` helper reads it.
     pub fn render_value(&self, name: &str, data: serde_json::Value) -> anyhow::Result<String> {
+        let lang = helpers::page_lang(&data);
+        let registry = self.registry_for(lang);
         let context = handlebars::Context::from(data);
-        self.registry.render_with_context(name, &context).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+        registry.render_with_context(name, &context).map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+    }
+
+    fn registry_for(&self, lang: Lang) -> &Handlebars<'static> {
+        let (_, first) = &self.registries[0];
+        self.registries.iter().find(|(l, _)| *l == Some(lang)).map(|(_, r)| r).unwrap_or(first)
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.registry.has_template(name)
+        self.registries[0].1.has_template(name)
     }
+}
+
+fn registry(escape: Escape, strict: bool) -> Handlebars<'static> {
+    crate::i18n::check();
+    let mut registry = Handlebars::new();
+    registry.set_dev_mode(false);
+    registry.set_strict_mode(strict);
+    match escape {
+        Escape::Nothing => registry.register_escape_fn(handlebars::no_escape),
+        Escape::Html => registry.register_escape_fn(helpers::escape_html),
+    }
+    helpers::register(&mut registry);
+    registry
 }
 
 /// Every embedded template as (name, source).
@@ -124,6 +152,38 @@ mod tests {
         assert!(html.has("invite/html") && html.has("layout_html") && !html.has("invite/text"));
         let text = Templates::emails(Escape::Nothing).unwrap();
         assert!(text.has("invite/subject") && text.has("invite/text") && !text.has("invite/html"));
+    }
+
+    /// The labels written into the page templates at start give the very bytes the `t` helper
+    /// writes, in both languages, on every page template (with the layout's signed-in parts).
+    #[test]
+    fn filled_in_labels_render_as_the_helper_does() {
+        let filled = Templates::pages().unwrap();
+        let mut plain = Templates::new(Escape::Html, false);
+        let sources: Vec<(String, Cow<'static, str>)> = embedded().filter(|(n, _)| !n.starts_with("email/")).collect();
+        for (name, source) in &sources {
+            let partial = if name == "layout" { Some("layout") } else { name.strip_prefix("partials/") };
+            plain.add(name, source, partial).unwrap();
+        }
+        let mut compared = 0;
+        for lang in Lang::ALL {
+            let data = serde_json::json!({
+                "page": { "lang": lang.code(), "title": "T", "user": { "name": "Lê Văn A" },
+                          "nav": [{ "href": "/", "label": "Trang chủ", "active": true }],
+                          "flashes": [{ "kind": "info", "text": "Đã lưu" }] },
+            });
+            for (name, _) in &sources {
+                match (filled.render_value(name, data.clone()), plain.render_value(name, data.clone())) {
+                    (Ok(a), Ok(b)) => {
+                        assert_eq!(a, b, "{name} in {}", lang.code());
+                        compared += 1;
+                    }
+                    (Err(_), Err(_)) => {}
+                    (a, b) => panic!("{name}: {:?} against {:?}", a.map(|_| ()), b.map(|_| ())),
+                }
+            }
+        }
+        assert!(compared > 100, "only {compared} renders compared");
     }
 
     /// `{{> pager pager}}` gives the partial the pager as its context; its messages still

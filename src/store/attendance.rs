@@ -20,7 +20,9 @@ use super::outbox::{self, NewEmail};
 use super::programs::{self, Program};
 use super::sessions::{self, Session, SessionView};
 use super::{DbConn, Scope, StoreError, StoreResult};
-use crate::db::schema::{attendance, class_sessions, classes as classes_t, enrolments, people, users};
+use crate::db::schema::{
+    attendance, class_sessions, classes as classes_t, enrolments, people, programs as programs_t, users,
+};
 use crate::domain::attendance::{self as rules, Eligibility, LineProblem, Mark, Tally};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::{class as class_names, numbers, schedule};
@@ -100,6 +102,32 @@ fn tallies_among(conn: &mut DbConn, class_id: i64, only: Option<&[i64]>) -> Stor
         }
     }
     Ok(out)
+}
+
+/// One learner's tally in a class, as `tallies_among` counts it, with statements that stay
+/// prepared (the learner's pages ask for it on every visit).
+fn tally_of_enrolment(
+    conn: &mut DbConn,
+    class_id: i64,
+    enrolment_id: i64,
+    enrolled_on: Option<Date>,
+) -> StoreResult<Tally> {
+    let session_days: Vec<PrimitiveDateTime> = class_sessions::table
+        .filter(class_sessions::class_id.eq(class_id))
+        .select(class_sessions::starts_at)
+        .load(conn)?;
+    let marks: Vec<String> = attendance::table
+        .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
+        .filter(class_sessions::class_id.eq(class_id))
+        .filter(attendance::enrolment_id.eq(enrolment_id))
+        .select(attendance::status)
+        .load(conn)?;
+    let counted = session_days.iter().filter(|at| enrolled_on.is_none_or(|d| at.date() >= d)).count();
+    let mut tally = Tally { sessions: counted as u32, ..Default::default() };
+    for mark in marks.iter().filter_map(|status| Mark::parse(status)) {
+        tally.add(mark);
+    }
+    Ok(tally)
 }
 
 /// The marks of one session, by enrolment.
@@ -782,20 +810,21 @@ pub fn of_learner_in(
     class_statuses: &[crate::domain::class::ClassStatus],
     with_sessions: bool,
 ) -> StoreResult<Vec<LearnerClass>> {
-    let codes: Vec<&str> = class_statuses.iter().map(|s| s.code()).collect();
-    let enrolled: Vec<(i64, String, i64)> = enrolments::table
-        .inner_join(classes_t::table)
+    // A person has few enrolments: they are read whole with their classes and programs in one
+    // statement that stays prepared, and sorted out here.
+    let enrolled: Vec<(i64, String, Option<Date>, Class, Program)> = enrolments::table
+        .inner_join(classes_t::table.inner_join(programs_t::table))
         .filter(enrolments::person_id.eq(person_id))
-        .filter(enrolments::status.eq_any(ON_ROSTER))
-        .filter(classes_t::status.eq_any(codes))
         .order(enrolments::id.desc())
-        .select((enrolments::id, enrolments::status, enrolments::class_id))
+        .select((enrolments::id, enrolments::status, enrolments::enrolled_on, Class::as_select(), Program::as_select()))
         .load(conn)?;
-    let mut out = Vec::with_capacity(enrolled.len());
-    for (enrolment_id, enrolment_status, class_id) in enrolled {
-        let class = classes::find(conn, class_id)?;
-        let program = programs::find(conn, class.program_id)?;
-        let tally = tallies_of(conn, class_id, &[enrolment_id])?.remove(&enrolment_id).unwrap_or_default();
+    let wanted = |class: &Class| class_statuses.iter().any(|s| s.code() == class.status);
+    let enrolled =
+        enrolled.into_iter().filter(|(_, status, _, class, _)| ON_ROSTER.contains(&status.as_str()) && wanted(class));
+    let mut out = Vec::new();
+    for (enrolment_id, enrolment_status, enrolled_on, class, program) in enrolled {
+        let class_id = class.id;
+        let tally = tally_of_enrolment(conn, class_id, enrolment_id, enrolled_on)?;
         if !with_sessions {
             out.push(LearnerClass { enrolment_id, enrolment_status, class, program, tally, sessions: Vec::new() });
             continue;

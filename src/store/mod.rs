@@ -1,6 +1,18 @@
 //! Queries and transactions, one file per aggregate. Functions take `&mut DbConn`, hold no
 //! state and are called from `web::block` (never across an `.await`).
 
+/// Filters a query on one id with `=`, which SQLite keeps prepared between requests (one
+/// person's dossier, on every visit), and on several with `IN`, which it prepares each time.
+#[macro_export]
+macro_rules! one_or_any {
+    ($query:expr, $column:expr, $ids:expr) => {
+        match $ids {
+            [one] => $query.filter($column.eq(*one)).into_boxed(),
+            many => $query.filter($column.eq_any(many)).into_boxed(),
+        }
+    };
+}
+
 pub mod api_tokens;
 pub mod attendance;
 pub mod audit;

@@ -180,22 +180,30 @@ impl UnitTree {
 /// show a unit or two: it reads the tree's links and kinds, not every name.
 pub fn label(conn: &mut DbConn, id: i64) -> StoreResult<String> {
     let unit = find(conn, id)?;
-    let committee = match unit.kind() {
-        Some(kind) if kind.is_cell() => {
-            let links: HashMap<i64, (Option<i64>, String)> = org_units::table
-                .select((org_units::id, org_units::parent_id, org_units::kind))
-                .load::<(i64, Option<i64>, String)>(conn)?
-                .into_iter()
-                .map(|(id, parent, kind)| (id, (parent, kind)))
-                .collect();
-            let parent = |id: i64| links.get(&id).and_then(|(parent, _)| *parent);
-            let kind_of = |id: i64| links.get(&id).and_then(|(_, kind)| OrgKind::parse(kind));
-            org::nearest_committee(parent, kind_of, id).map(|c| find(conn, c)).transpose()?
+    // Walks up one unit at a time: a chi bộ sits a few levels below its committee, and reading
+    // those rows by id costs less than reading the whole tree.
+    let mut committee = None;
+    if unit.kind().is_some_and(OrgKind::is_cell) {
+        let mut next = unit.parent_id;
+        let mut steps = 0;
+        while let Some(parent_id) = next {
+            let parent = find(conn, parent_id)?;
+            if !parent.kind().is_some_and(OrgKind::is_cell) {
+                committee = Some(parent);
+                break;
+            }
+            next = parent.parent_id;
+            steps += 1;
+            if steps > MAX_DEPTH {
+                break;
+            }
         }
-        _ => None,
-    };
+    }
     Ok(org::display_name(&unit.name, unit.kind(), committee.as_ref().map(|c| c.name.as_str())))
 }
+
+/// Deeper than any real tree: a guard against a cycle in damaged data.
+const MAX_DEPTH: usize = 64;
 
 /// Every unit's display name ("Chi bộ thôn 1 — Đảng bộ xã Ea Kar" for a chi bộ), by id.
 pub fn cell_labels(conn: &mut DbConn) -> StoreResult<HashMap<i64, String>> {

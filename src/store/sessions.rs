@@ -137,6 +137,11 @@ pub struct SessionFilter {
     pub venue_id: Option<i64>,
     pub room_id: Option<i64>,
     pub lecturer_user_id: Option<i64>,
+    /// The classes this person is enrolled in (a learner's own sessions): read within the same
+    /// statement, which stays prepared, where a list of class ids would be parsed each time.
+    pub learner_person_id: Option<i64>,
+    /// At most this many sessions, the first in time order.
+    pub limit: Option<i64>,
 }
 
 /// Sessions that start on the days `from..=to`, in time order, with their names.
@@ -151,6 +156,13 @@ pub fn between(conn: &mut DbConn, from: Date, to: Date, filter: &SessionFilter) 
     if let Some(ids) = &filter.class_ids {
         q = q.filter(class_sessions::class_id.eq_any(ids.clone()));
     }
+    if let Some(person) = filter.learner_person_id {
+        let enrolled = enrolments::table
+            .filter(enrolments::person_id.eq(person))
+            .filter(enrolments::status.eq(super::classes::ENROLLED))
+            .select(enrolments::class_id);
+        q = q.filter(class_sessions::class_id.eq_any(enrolled));
+    }
     if let Some(room) = filter.room_id {
         q = q.filter(class_sessions::room_id.eq(room));
     }
@@ -160,6 +172,9 @@ pub fn between(conn: &mut DbConn, from: Date, to: Date, filter: &SessionFilter) 
     if let Some(venue) = filter.venue_id {
         let room_ids: Vec<i64> = rooms::table.filter(rooms::venue_id.eq(venue)).select(rooms::id).load(conn)?;
         q = q.filter(class_sessions::room_id.eq_any(room_ids));
+    }
+    if let Some(limit) = filter.limit {
+        q = q.limit(limit);
     }
     let sessions: Vec<Session> = q.order((class_sessions::starts_at, class_sessions::id)).load(conn)?;
     with_names(conn, sessions)
@@ -182,35 +197,46 @@ pub fn with_names(conn: &mut DbConn, sessions: Vec<Session>) -> StoreResult<Vec<
     let lecturer_ids = ids(|s| s.lecturer_user_id);
     let guest_ids = ids(|s| s.guest_speaker_id);
 
-    let class_names: HashMap<i64, (String, String)> = classes::table
-        .inner_join(programs::table)
-        .filter(classes::id.eq_any(&class_ids))
-        .select((classes::id, programs::short_name, classes::ordinal, classes::year))
-        .load::<(i64, String, i32, i32)>(conn)?
-        .into_iter()
-        .map(|(id, program, ordinal, year)| (id, (program, class::short_name(ordinal, year))))
-        .collect();
-    let room_info: HashMap<i64, (String, i32, i64, String, String)> = rooms::table
-        .inner_join(venues::table)
-        .filter(rooms::id.eq_any(&room_ids))
-        .select((rooms::id, rooms::name, rooms::capacity, venues::id, venues::name, venues::address))
-        .load::<(i64, String, i32, i64, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, name, capacity, venue_id, venue, address)| (id, (name, capacity, venue_id, venue, address)))
-        .collect();
-    let lecturers: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&lecturer_ids))
-        .select((users::id, users::display_name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let guests: HashMap<i64, (String, String)> = guest_speakers::table
-        .filter(guest_speakers::id.eq_any(&guest_ids))
-        .select((guest_speakers::id, guest_speakers::name, guest_speakers::title))
-        .load::<(i64, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, name, title)| (id, (name, title)))
-        .collect();
+    // An empty id set skips its query: most sessions have no guest speaker, some no room.
+    let class_names: HashMap<i64, (String, String)> = if class_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::one_or_any!(classes::table.inner_join(programs::table), classes::id, class_ids.as_slice())
+            .select((classes::id, programs::short_name, classes::ordinal, classes::year))
+            .load::<(i64, String, i32, i32)>(conn)?
+            .into_iter()
+            .map(|(id, program, ordinal, year)| (id, (program, class::short_name(ordinal, year))))
+            .collect()
+    };
+    let room_info: HashMap<i64, (String, i32, i64, String, String)> = if room_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::one_or_any!(rooms::table.inner_join(venues::table), rooms::id, room_ids.as_slice())
+            .select((rooms::id, rooms::name, rooms::capacity, venues::id, venues::name, venues::address))
+            .load::<(i64, String, i32, i64, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, name, capacity, venue_id, venue, address)| (id, (name, capacity, venue_id, venue, address)))
+            .collect()
+    };
+    let lecturers: HashMap<i64, String> = if lecturer_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::one_or_any!(users::table, users::id, lecturer_ids.as_slice())
+            .select((users::id, users::display_name))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
+    let guests: HashMap<i64, (String, String)> = if guest_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::one_or_any!(guest_speakers::table, guest_speakers::id, guest_ids.as_slice())
+            .select((guest_speakers::id, guest_speakers::name, guest_speakers::title))
+            .load::<(i64, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, name, title)| (id, (name, title)))
+            .collect()
+    };
 
     Ok(sessions
         .into_iter()
@@ -484,15 +510,13 @@ pub fn teacher_names(conn: &mut DbConn, teachers: &[Teacher]) -> StoreResult<Has
     let guest_ids: Vec<i64> =
         teachers.iter().filter_map(|t| if let Teacher::Guest(id) = t { Some(*id) } else { None }).collect();
     let mut out = HashMap::new();
-    for (id, name) in users::table
-        .filter(users::id.eq_any(&lecturer_ids))
+    for (id, name) in crate::one_or_any!(users::table, users::id, lecturer_ids.as_slice())
         .select((users::id, users::display_name))
         .load::<(i64, String)>(conn)?
     {
         out.insert(Teacher::Lecturer(id), (name, String::new()));
     }
-    for (id, name, title) in guest_speakers::table
-        .filter(guest_speakers::id.eq_any(&guest_ids))
+    for (id, name, title) in crate::one_or_any!(guest_speakers::table, guest_speakers::id, guest_ids.as_slice())
         .select((guest_speakers::id, guest_speakers::name, guest_speakers::title))
         .load::<(i64, String, String)>(conn)?
     {

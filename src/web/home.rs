@@ -102,11 +102,9 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
                 let scope = store::orgs::scope_for(c, &user)?;
                 v.people = Some(PeopleCounts::new(lang, &store::people::count_by_status(c, &scope)?));
             }
-            // Units are named with their committee, which takes the tree; only some cards need it.
-            let needs_tree = v.is_secretary || user.user.person_id.is_some();
-            let tree =
-                if needs_tree { store::orgs::UnitTree::load(c)? } else { store::orgs::UnitTree::new(Vec::new()) };
             if v.is_secretary {
+                // Units are named with their committee, which takes the tree.
+                let tree = store::orgs::UnitTree::load(c)?;
                 v.units = user.secretary_units.iter().map(|id| tree.label(*id)).collect();
             }
             if v.is_staff || v.is_admin || v.is_lecturer {
@@ -117,7 +115,7 @@ async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<
             }
             if let Some(person_id) = user.user.person_id {
                 let person = store::people::find(c, &store::Scope::All, person_id)?;
-                let unit = tree.label(person.org_unit_id);
+                let unit = store::orgs::label(c, person.org_unit_id)?;
                 let status = Status::parse(&person.status).map(|s| i18n::t(lang, &s.label_key())).unwrap_or_default();
                 v.me = Some(LearnerCard { full_name: person.full_name(), status, unit });
                 if v.is_learner {

@@ -103,10 +103,11 @@ impl Reach {
             let filter = SessionFilter { lecturer_user_id: Some(user_id), ..Default::default() };
             found.extend(sessions::between(c, from, to, &filter)?);
         }
-        let mut class_ids: Vec<i64> = Vec::new();
         if let Some(person) = learner_person {
-            class_ids.extend(store::calendar::classes_of_learner(c, person)?);
+            let filter = SessionFilter { learner_person_id: Some(person), ..Default::default() };
+            found.extend(sessions::between(c, from, to, &filter)?);
         }
+        let mut class_ids: Vec<i64> = Vec::new();
         if secretary && let Scope::Units(units) = store::orgs::scope_for(c, account)? {
             class_ids.extend(store::calendar::classes_of_units(c, &units)?);
         }

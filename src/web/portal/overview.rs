@@ -21,7 +21,7 @@ use crate::web::schedule::views::weekday;
 
 /// How far ahead, and how many, upcoming sessions the home page lists.
 const AHEAD_DAYS: i64 = 60;
-const UPCOMING: usize = 5;
+const UPCOMING: i64 = 5;
 
 #[derive(Serialize)]
 pub struct LearnerOverview {
@@ -76,11 +76,9 @@ struct CertificateLine {
 
 /// Everything the learner's home cards show, from the person's own records only.
 pub fn load(c: &mut DbConn, lang: Lang, person_id: i64, today: Date) -> StoreResult<LearnerOverview> {
-    let class_ids = store::calendar::classes_of_learner(c, person_id)?;
-    let filter = SessionFilter { class_ids: Some(class_ids), ..Default::default() };
+    let filter = SessionFilter { learner_person_id: Some(person_id), limit: Some(UPCOMING), ..Default::default() };
     let upcoming = store::sessions::between(c, today, today + Duration::days(AHEAD_DAYS), &filter)?
         .into_iter()
-        .take(UPCOMING)
         .map(|s| Upcoming {
             day: format!("{} {}", weekday(lang, s.session.starts_at.date()), dates::format(s.session.starts_at.date())),
             time: format!(
