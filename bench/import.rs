@@ -193,8 +193,8 @@ fn import(pool: &db::Pool, class: i64, file: &[u8]) -> Timed {
     let plan = imports::preview(&mut c, class, &table, today).unwrap().unwrap();
     let check = started.elapsed();
     let started = Instant::now();
-    let done = imports::commit(&mut c, &actor, class, &plan, today, dates::now(), &mut |c, person, nomination| {
-        boiduong::mail::nominations::learner_enrolled(c, &mail, &actor, person, nomination).map(|_| ())
+    let done = imports::commit(&mut c, &actor, class, &plan, today, dates::now(), &mut |c, learners| {
+        boiduong::mail::nominations::learners_enrolled(c, &mail, &actor, learners).map(|_| ())
     })
     .unwrap();
     Timed { read, check, commit: started.elapsed(), created: done.created }

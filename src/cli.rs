@@ -315,13 +315,13 @@ fn import_roster(config: &Config, file: &std::path::Path, class_id: i64, commit:
         let mail = crate::mail::invitations::MailContext::for_config(config);
         let actor = Actor::system("nhập từ tệp (dòng lệnh)");
         let mut invited = 0;
-        let mut after = |c: &mut db::DbConn,
-                         person: &crate::store::people::Person,
-                         nomination: Option<&crate::store::enrolments::Enrolment>| {
-            invited += usize::from(crate::mail::nominations::learner_enrolled(c, &mail, &actor, person, nomination)?);
-            bar.inc(1);
-            Ok(())
-        };
+        let mut after =
+            |c: &mut db::DbConn,
+             learners: &[(crate::store::people::Person, Option<crate::store::enrolments::Enrolment>)]| {
+                invited += crate::mail::nominations::learners_enrolled(c, &mail, &actor, learners)?;
+                bar.inc(learners.len() as u64);
+                Ok(())
+            };
         match imports::import(&mut conn, &actor, class_id, &table, today, now, &mut after) {
             Ok(Ok((plan, done))) => Some((plan, done, invited)),
             Ok(Err(problems)) => {

@@ -126,3 +126,49 @@ pub fn invite_learner(
     invite(conn, ctx, &user)?;
     Ok(Some(id))
 }
+
+/// `invite_learner` for many people at once (an import), with multi-row inserts: the accounts,
+/// their roles and audit events, and the invitations. Returns the new account's id for each
+/// person, in order (None: no email, an account with it exists, or an earlier person of the
+/// batch has the same email).
+pub fn invite_learners(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    actor: &crate::store::audit::Actor,
+    people: &[&crate::store::people::Person],
+) -> StoreResult<Vec<Option<i64>>> {
+    use crate::store::users;
+    let with_email: Vec<(usize, &str)> = people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.email.as_deref().filter(|e| !e.is_empty()).map(|e| (i, e)))
+        .collect();
+    let normalized: Vec<String> = with_email.iter().map(|(_, e)| users::normalize_email(e)).collect();
+    let mut taken = users::emails_taken(conn, &normalized)?;
+    let mut invited = Vec::new();
+    let mut news = Vec::new();
+    for ((i, email), normalized) in with_email.into_iter().zip(normalized) {
+        if taken.insert(normalized) {
+            invited.push(i);
+            news.push(users::NewUser {
+                email: email.to_owned(),
+                display_name: people[i].full_name(),
+                password_hash: None,
+                roles: vec![crate::domain::role::Role::Learner],
+                secretary_units: Vec::new(),
+                person_id: Some(people[i].id),
+                one_time_password_until: None,
+            });
+        }
+    }
+    let ids = users::create_many(conn, actor, &news)?;
+    let accounts = users::find_many(conn, &ids)?;
+    let emails: Vec<NewEmail> =
+        accounts.iter().map(|user| email(user, format!("invite:{}", user.id), tokens::INVITE)).collect();
+    outbox::enqueue_many(conn, &emails, &ctx.message_id_domain, dates::now())?;
+    let mut result = vec![None; people.len()];
+    for (i, id) in invited.into_iter().zip(ids) {
+        result[i] = Some(id);
+    }
+    Ok(result)
+}

@@ -83,3 +83,22 @@ pub fn learner_enrolled(
     }
     Ok(invited)
 }
+
+/// `learner_enrolled` for the learners of an import, in one go: their accounts and invitations
+/// with multi-row inserts, then the secretaries' emails of the nominations approved. Returns how
+/// many invitations were queued.
+pub fn learners_enrolled(
+    conn: &mut DbConn,
+    ctx: &MailContext,
+    actor: &Actor,
+    learners: &[(Person, Option<Enrolment>)],
+) -> StoreResult<usize> {
+    let people: Vec<&Person> = learners.iter().map(|(person, _)| person).collect();
+    let invited = invitations::invite_learners(conn, ctx, actor, &people)?.iter().flatten().count();
+    for before in learners.iter().filter_map(|(_, nomination)| nomination.as_ref()) {
+        let after = enrolments::in_class(conn, before.class_id, before.id)?;
+        let class = classes::find(conn, before.class_id)?;
+        decision(conn, ctx, &Decided { before: before.clone(), after, class })?;
+    }
+    Ok(invited)
+}

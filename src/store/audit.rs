@@ -66,6 +66,41 @@ pub fn record_with_reason<B: Serialize, A: Serialize>(
     Ok(())
 }
 
+/// Records one event per entity of a batch — the same actor, kind of entity and action, each
+/// entity with its record after the change — with multi-row inserts. Call it inside the
+/// transaction that makes the changes.
+pub fn record_each<A: Serialize>(
+    conn: &mut DbConn,
+    actor: &Actor,
+    entity: &str,
+    action: &str,
+    changes: &[(i64, &A)],
+) -> StoreResult<()> {
+    let at = dates::now();
+    for chunk in changes.chunks(super::INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(id, after)| {
+                (
+                    audit_events::at.eq(at),
+                    audit_events::actor_user_id.eq(actor.user_id),
+                    audit_events::actor_label.eq(actor.label.clone()),
+                    audit_events::entity.eq(entity.to_owned()),
+                    audit_events::entity_id.eq(Some(*id)),
+                    audit_events::action.eq(action.to_owned()),
+                    audit_events::before_json.eq(None::<String>),
+                    audit_events::after_json.eq(Some(erased::Json::json(after))),
+                    audit_events::reason.eq(None::<String>),
+                )
+            })
+            .collect();
+        super::with_rows!(rows, |rows| super::on_backend!(&mut *conn, |c| diesel::insert_into(audit_events::table)
+            .values(rows)
+            .execute(c)?));
+    }
+    Ok(())
+}
+
 mod erased {
     pub trait Json {
         fn json(&self) -> String;

@@ -212,10 +212,11 @@ impl Committed {
     }
 }
 
-/// Called for each learner a commit enrolls, inside its transaction, with the nomination it
-/// approved if any: the caller queues the learner's invitation and the secretary's email there
-/// (the store does not send mail).
-pub type AfterEnrol<'a> = dyn FnMut(&mut DbConn, &Person, Option<&Enrolment>) -> StoreResult<()> + 'a;
+/// Called once with the learners a commit enrolls (in the order of the file's rows), inside its
+/// transaction, each with the nomination it approved if any: the caller queues the learners'
+/// invitations and the secretaries' emails there (the store does not send mail), for all of
+/// them at once.
+pub type AfterEnrol<'a> = dyn FnMut(&mut DbConn, &[(Person, Option<Enrolment>)]) -> StoreResult<()> + 'a;
 
 fn input_of(row: &roster::PlannedRow) -> Option<PersonInput> {
     let f = &row.fields;
@@ -277,26 +278,26 @@ pub fn commit(
             return Err(StoreError::Conflict("import.error.capacity_changed"));
         }
         let mut done = Committed::default();
-        for row in &plan.rows {
+        // The learners enrolled, with their row, for `after` in the order of the plan; the new
+        // people go in together, with multi-row inserts.
+        let mut learners: Vec<(usize, Person, Option<Enrolment>)> = Vec::new();
+        let (mut new_rows, mut new_people) = (Vec::new(), Vec::new());
+        for (i, row) in plan.rows.iter().enumerate() {
             match row.action {
                 Action::Skip(_) => {}
                 Action::Create => {
-                    let input = input_of(row).ok_or(StoreError::Conflict("import.error.changed"))?;
-                    let id = people::insert_one(conn, &input, now)?;
-                    insert_enrolled(conn, actor, class_id, id, today, now)?;
-                    after(conn, &as_person(id, input), None)?;
-                    done.created += 1;
+                    new_people.push(input_of(row).ok_or(StoreError::Conflict("import.error.changed"))?);
+                    new_rows.push(i);
                 }
                 Action::Enrol { person_id } => {
                     match enrolments::of_person_in_class(conn, person_id, class_id)? {
-                        None => insert_enrolled(conn, actor, class_id, person_id, today, now)?,
+                        None => insert_enrolled(conn, actor, class_id, &[person_id], today, now)?,
                         Some(e) if e.status() == EnrolmentStatus::Rejected => {
                             set_enrolled(conn, actor, &e, today, now)?
                         }
                         Some(_) => return Err(StoreError::Conflict("import.error.changed")),
                     }
-                    let person = people::find(conn, &Scope::All, person_id)?;
-                    after(conn, &person, None)?;
+                    learners.push((i, people::find(conn, &Scope::All, person_id)?, None));
                     done.enrolled += 1;
                 }
                 Action::Approve { person_id, enrolment_id } => {
@@ -305,11 +306,21 @@ pub fn commit(
                         return Err(StoreError::Conflict("import.error.changed"));
                     }
                     set_enrolled(conn, actor, &before, today, now)?;
-                    let person = people::find(conn, &Scope::All, person_id)?;
-                    after(conn, &person, Some(&before))?;
+                    learners.push((i, people::find(conn, &Scope::All, person_id)?, Some(before)));
                     done.approved += 1;
                 }
             }
+        }
+        let ids = people::insert_all(conn, &new_people, now)?;
+        insert_enrolled(conn, actor, class_id, &ids, today, now)?;
+        done.created = ids.len();
+        learners.extend(
+            new_rows.into_iter().zip(ids).zip(new_people).map(|((i, id), input)| (i, as_person(id, input), None)),
+        );
+        learners.sort_by_key(|(i, _, _)| *i);
+        let learners: Vec<(Person, Option<Enrolment>)> = learners.into_iter().map(|(_, p, e)| (p, e)).collect();
+        if !learners.is_empty() {
+            after(conn, &learners)?;
         }
         audit::record(
             conn,
@@ -351,27 +362,38 @@ pub fn import(
     })
 }
 
+/// Enrols these people in the class from `today`, with multi-row inserts.
 fn insert_enrolled(
     conn: &mut DbConn,
     actor: &Actor,
     class_id: i64,
-    person_id: i64,
+    person_ids: &[i64],
     today: Date,
     now: PrimitiveDateTime,
 ) -> StoreResult<()> {
-    diesel::insert_into(enrolments_table::table)
-        .values((
-            enrolments_table::class_id.eq(class_id),
-            enrolments_table::person_id.eq(person_id),
-            enrolments_table::status.eq(EnrolmentStatus::Enrolled.code()),
-            enrolments_table::source.eq(SOURCE_IMPORT),
-            enrolments_table::decided_by.eq(actor.user_id),
-            enrolments_table::decided_at.eq(now),
-            enrolments_table::enrolled_on.eq(today),
-            enrolments_table::created_at.eq(now),
-            enrolments_table::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    for chunk in person_ids.chunks(super::INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|person_id| {
+                (
+                    enrolments_table::class_id.eq(class_id),
+                    enrolments_table::person_id.eq(*person_id),
+                    enrolments_table::status.eq(EnrolmentStatus::Enrolled.code()),
+                    enrolments_table::source.eq(SOURCE_IMPORT),
+                    enrolments_table::decided_by.eq(actor.user_id),
+                    enrolments_table::decided_at.eq(now),
+                    enrolments_table::enrolled_on.eq(today),
+                    enrolments_table::created_at.eq(now),
+                    enrolments_table::updated_at.eq(now),
+                )
+            })
+            .collect();
+        super::with_rows!(rows, |rows| super::on_backend!(&mut *conn, |c| diesel::insert_into(
+            enrolments_table::table
+        )
+        .values(rows)
+        .execute(c)?));
+    }
     Ok(())
 }
 

@@ -68,6 +68,42 @@ impl From<DieselError> for StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Rows per multi-row insert: a few hundred rows of up to ~20 columns stay well under SQLite's
+/// 32,766 bound parameters (and PostgreSQL's 65,535).
+pub const INSERT_CHUNK: usize = 500;
+
+/// Evaluates `$body` with `$c` bound to the backend's own connection. Diesel's multi-backend
+/// connection has no multi-row insert; each backend's connection has one.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+/// Evaluates `$body` with `$values` bound to `$rows` (a `Vec` of insertable rows) as diesel's
+/// multi-row insert takes them: a full chunk of `INSERT_CHUNK` rows as a fixed-size array, which
+/// diesel keeps prepared (SQLite then parses the long statement once per connection, not once
+/// per chunk: parsing was a quarter of an import's commit), any other number as a `Vec`.
+macro_rules! with_rows {
+    ($rows:expr, |$values:ident| $body:expr) => {{
+        let rows = $rows;
+        if rows.len() == $crate::store::INSERT_CHUNK {
+            let Ok($values) = <Box<[_; $crate::store::INSERT_CHUNK]>>::try_from(rows.into_boxed_slice()) else {
+                unreachable!("the length was checked")
+            };
+            $body
+        } else {
+            let $values = rows;
+            $body
+        }
+    }};
+}
+pub(crate) use with_rows;
+
 /// Runs `f` in a transaction that writes. On SQLite it begins with BEGIN IMMEDIATE: a deferred
 /// transaction that reads first and writes later cannot wait for another writer and fails with
 /// "database is locked" at once; an immediate one queues behind the busy timeout. Inside an

@@ -4,6 +4,8 @@
 //! message. Workers claim rows with a conditional update (and `FOR UPDATE SKIP LOCKED` on
 //! PostgreSQL), so several workers or server instances never send one row twice.
 
+use std::collections::HashSet;
+
 use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -114,6 +116,56 @@ pub fn enqueue_at(
         Err(StoreError::Conflict(_)) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// `enqueue_at` for many messages, with multi-row inserts: those whose key is queued already
+/// (or comes twice) are left out. Returns how many were queued.
+pub fn enqueue_many(
+    conn: &mut DbConn,
+    emails: &[NewEmail],
+    message_id_domain: &str,
+    now: PrimitiveDateTime,
+) -> StoreResult<usize> {
+    let keys: Vec<&str> = emails.iter().map(|e| e.key.as_str()).collect();
+    let mut queued: HashSet<String> = HashSet::with_capacity(emails.len());
+    for chunk in keys.chunks(super::INSERT_CHUNK) {
+        let found: Vec<String> =
+            outbox::table.filter(outbox::message_key.eq_any(chunk)).select(outbox::message_key).load(conn)?;
+        queued.extend(found);
+    }
+    let fresh: Vec<&NewEmail> = emails.iter().filter(|e| queued.insert(e.key.clone())).collect();
+    let mut inserted = 0;
+    for chunk in fresh.chunks(super::INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|email| {
+                (
+                    outbox::message_key.eq(email.key.clone()),
+                    outbox::message_id.eq(message_id_for(&email.key, message_id_domain)),
+                    outbox::recipient_email.eq(email.to_email.clone()),
+                    outbox::recipient_name.eq(email.to_name.clone()),
+                    outbox::user_id.eq(email.user_id),
+                    outbox::person_id.eq(email.person_id),
+                    outbox::template.eq(email.template.clone()),
+                    outbox::language.eq(email.language.clone()),
+                    outbox::data_json.eq(email.data.to_string()),
+                    outbox::attachment_kind.eq(email.attachment.as_ref().map(|(kind, _)| kind.clone())),
+                    outbox::attachment_ref.eq(email.attachment.as_ref().map(|(_, id)| *id)),
+                    outbox::status.eq(PENDING),
+                    outbox::attempts.eq(0),
+                    outbox::next_attempt_at.eq(now),
+                    outbox::created_at.eq(now),
+                )
+            })
+            .collect();
+        // A message queued by someone else since the lookup is kept, as `enqueue_at` keeps it.
+        inserted +=
+            super::with_rows!(rows, |rows| super::on_backend!(&mut *conn, |c| diesel::insert_into(outbox::table)
+                .values(rows)
+                .on_conflict_do_nothing()
+                .execute(c)?));
+    }
+    Ok(inserted)
 }
 
 /// The id and queueing time of the newest message whose key starts with `prefix` (which must

@@ -324,3 +324,25 @@ pub fn insert_one(conn: &mut DbConn, input: &PersonInput, now: time::PrimitiveDa
         .returning(people::id)
         .get_result(conn)?)
 }
+
+/// Inserts people with multi-row statements and returns their ids in the order of `inputs`,
+/// without audit rows (an import records one summary event for all it adds). The caller has
+/// checked the citizen IDs; a taken one is a Conflict (call it in a transaction, which then
+/// undoes the rows already inserted).
+pub fn insert_all(conn: &mut DbConn, inputs: &[PersonInput], now: time::PrimitiveDateTime) -> StoreResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(inputs.len());
+    for chunk in inputs.chunks(super::INSERT_CHUNK) {
+        let rows: Vec<_> =
+            chunk.iter().map(|input| (values(input), people::created_at.eq(now), people::updated_at.eq(now))).collect();
+        let mut chunk_ids: Vec<i64> =
+            super::with_rows!(rows, |rows| super::on_backend!(&mut *conn, |c| diesel::insert_into(people::table)
+                .values(rows)
+                .returning(people::id)
+                .get_results(c)?));
+        // One statement numbers its rows in the order of its VALUES; RETURNING's order is not
+        // promised, the ids' order is.
+        chunk_ids.sort_unstable();
+        ids.extend(chunk_ids);
+    }
+    Ok(ids)
+}

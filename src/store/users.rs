@@ -1,6 +1,6 @@
 //! Accounts, their roles and the org units a secretary is bound to.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -123,6 +123,83 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> StoreResult<i6
         audit::record(conn, actor, "account", Some(id), "create", None::<&()>, Some(new))?;
         Ok(id)
     })
+}
+
+/// Creates accounts as `create` does, each with its roles and its audit event, with multi-row
+/// inserts; returns their ids in the order of `news`. An email taken already, or twice in
+/// `news`, is a Conflict. Secretaries (bound to org units) go through `create` one by one.
+pub fn create_many(conn: &mut DbConn, actor: &Actor, news: &[NewUser]) -> StoreResult<Vec<i64>> {
+    if news.iter().any(|n| n.roles.contains(&Role::Secretary)) {
+        return news.iter().map(|n| create(conn, actor, n)).collect();
+    }
+    super::write_tx(conn, |conn| {
+        let now = dates::now();
+        let emails: Vec<String> = news.iter().map(|n| normalize_email(&n.email)).collect();
+        let mut distinct = HashSet::new();
+        if !emails.iter().all(|e| distinct.insert(e.as_str())) || !emails_taken(conn, &emails)?.is_empty() {
+            return Err(StoreError::Conflict("account.error.email_taken"));
+        }
+        let mut ids = Vec::with_capacity(news.len());
+        for (chunk, emails) in news.chunks(super::INSERT_CHUNK).zip(emails.chunks(super::INSERT_CHUNK)) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .zip(emails)
+                .map(|(new, email)| {
+                    (
+                        users::email.eq(email.clone()),
+                        users::display_name.eq(new.display_name.clone()),
+                        users::password_hash.eq(new.password_hash.clone()),
+                        users::person_id.eq(new.person_id),
+                        users::must_change_password.eq(new.one_time_password_until.is_some()),
+                        users::password_expires_at.eq(new.one_time_password_until),
+                        users::created_at.eq(now),
+                        users::updated_at.eq(now),
+                    )
+                })
+                .collect();
+            let mut chunk_ids: Vec<i64> =
+                super::with_rows!(rows, |rows| super::on_backend!(&mut *conn, |c| diesel::insert_into(users::table)
+                    .values(rows)
+                    .returning(users::id)
+                    .get_results(c)?));
+            // One statement numbers its rows in the order of its VALUES; RETURNING's order is
+            // not promised, the ids' order is.
+            chunk_ids.sort_unstable();
+            ids.extend(chunk_ids);
+        }
+        let roles: Vec<(i64, &'static str)> =
+            ids.iter().zip(news).flat_map(|(id, new)| new.roles.iter().map(move |r| (*id, r.code()))).collect();
+        for chunk in roles.chunks(super::INSERT_CHUNK) {
+            let rows: Vec<_> =
+                chunk.iter().map(|(id, role)| (user_roles::user_id.eq(*id), user_roles::role.eq(*role))).collect();
+            super::with_rows!(rows, |rows| super::on_backend!(&mut *conn, |c| diesel::insert_into(user_roles::table)
+                .values(rows)
+                .execute(c)?));
+        }
+        let changes: Vec<(i64, &NewUser)> = ids.iter().copied().zip(news).collect();
+        audit::record_each(conn, actor, "account", "create", &changes)?;
+        Ok(ids)
+    })
+}
+
+/// Which of these (normalized) emails have an account.
+pub fn emails_taken(conn: &mut DbConn, emails: &[String]) -> StoreResult<HashSet<String>> {
+    let mut taken = HashSet::new();
+    for chunk in emails.chunks(super::INSERT_CHUNK) {
+        let found: Vec<String> = users::table.filter(users::email.eq_any(chunk)).select(users::email).load(conn)?;
+        taken.extend(found);
+    }
+    Ok(taken)
+}
+
+/// The accounts with these ids, in the order of `ids` (missing ones left out).
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> StoreResult<Vec<User>> {
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(super::INSERT_CHUNK) {
+        let users: Vec<User> = users::table.filter(users::id.eq_any(chunk)).select(User::as_select()).load(conn)?;
+        found.extend(users.into_iter().map(|u| (u.id, u)));
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 fn write_roles(conn: &mut DbConn, id: i64, roles: &[Role], units: &[i64]) -> StoreResult<()> {

@@ -320,8 +320,29 @@ async fn a_commit_is_all_or_nothing() {
     let today = boiduong::domain::dates::today();
     let plan = imports::preview(&mut app.conn(), class, &table, today).unwrap().unwrap();
     assert_eq!(plan.summary().create, 3);
-    // Someone takes the last row's citizen ID after the preview: the third insert fails.
+    // What follows the enrolments (the accounts, the emails) fails after the people and their
+    // enrolments went in: all of it is undone.
     let before = people_count(&app);
+    let mut handed = 0;
+    let result = imports::commit(
+        &mut app.conn(),
+        &actor,
+        class,
+        &plan,
+        today,
+        boiduong::domain::dates::now(),
+        &mut |_, learners| {
+            handed += learners.len();
+            Err(boiduong::store::StoreError::Conflict("import.error.changed"))
+        },
+    );
+    assert!(matches!(result, Err(boiduong::store::StoreError::Conflict(_))), "{result:?}");
+    assert_eq!(handed, 3, "the three were created and enrolled before the failure");
+    assert_eq!(people_count(&app), before, "the three created are undone");
+    assert_eq!(enrolments::enrolled_count(&mut app.conn(), class).unwrap(), 0);
+
+    // Someone takes the last row's citizen ID after the preview: the insert of the new people
+    // fails, and nothing of the commit is kept.
     let taken = boiduong::store::people::PersonInput {
         full_name: "Người khác".into(),
         sort_name: "khác".into(),
@@ -345,14 +366,14 @@ async fn a_commit_is_all_or_nothing() {
         &plan,
         today,
         boiduong::domain::dates::now(),
-        &mut |_, _, _| {
-            called += 1;
+        &mut |_, learners| {
+            called += learners.len();
             Ok(())
         },
     );
     assert!(matches!(result, Err(boiduong::store::StoreError::Conflict(_))), "{result:?}");
-    assert_eq!(called, 2, "the first two went in before the failure");
-    assert_eq!(people_count(&app), before + 1, "only the other person: the two created are undone");
+    assert_eq!(called, 0, "no account is made for a commit that fails");
+    assert_eq!(people_count(&app), before + 1, "only the other person");
     assert!(person_by_citizen_id(&app, "054198700001").is_none());
     assert_eq!(enrolments::enrolled_count(&mut app.conn(), class).unwrap(), 0);
 

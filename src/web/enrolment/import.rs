@@ -411,8 +411,8 @@ pub async fn commit(
                 };
                 let table = import::read(&upload.bytes).map_err(|_| StoreError::Conflict("import.error.changed"))?;
                 let mut invited = 0;
-                let mut after = |c: &mut DbConn, person: &Person, nomination: Option<&Enrolment>| {
-                    invited += usize::from(nominations::learner_enrolled(c, &mail, &actor, person, nomination)?);
+                let mut after = |c: &mut DbConn, learners: &[(Person, Option<Enrolment>)]| {
+                    invited += nominations::learners_enrolled(c, &mail, &actor, learners)?;
                     Ok(())
                 };
                 let result = imports::import(c, &actor, class_id, &table, today, now, &mut after)?;
