@@ -2,9 +2,10 @@
 //! check-in and amendments write here; results, certificates and the portals read the tallies.
 //!
 //! A whole sheet is saved in one transaction with its lines batched: the roster and the
-//! make-up sessions are read and checked first, then one write transaction compares each line
-//! with the version its editor saw (a line someone else saved meanwhile — by hand or by QR — is
-//! refused, not overwritten), inserts the new lines in one statement, updates the changed ones,
+//! make-up sessions are read and checked first, and each line compared with the version its
+//! editor saw (a line someone else saved meanwhile — by hand or by QR — is refused, not
+//! overwritten); then one short write transaction inserts the new lines in one statement,
+//! updates the changed ones a statement per content (each still guarded by its version),
 //! records an amendment in the audit log with its reason, and queues the absence-limit emails
 //! of the learners who can no longer become eligible (once per enrolment).
 
