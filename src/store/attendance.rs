@@ -2,9 +2,10 @@
 //! check-in and amendments write here; results, certificates and the portals read the tallies.
 //!
 //! A whole sheet is saved in one transaction with its lines batched: the roster and the
-//! make-up sessions are read and checked first, then one write transaction compares each line
-//! with the version its editor saw (a line someone else saved meanwhile — by hand or by QR — is
-//! refused, not overwritten), inserts the new lines in one statement, updates the changed ones,
+//! make-up sessions are read and checked first, and each line compared with the version its
+//! editor saw (a line someone else saved meanwhile — by hand or by QR — is refused, not
+//! overwritten); then one short write transaction inserts the new lines in one statement,
+//! updates the changed ones a statement per content (each still guarded by its version),
 //! records an amendment in the audit log with its reason, and queues the absence-limit emails
 //! of the learners who can no longer become eligible (once per enrolment).
 
@@ -297,20 +298,84 @@ pub struct Saved {
 
 /// A stored line as a save compares it.
 struct Current {
-    id: i64,
     status: String,
     reason: Option<String>,
     made_up_session_id: Option<i64>,
     version: i32,
 }
 
+impl Current {
+    fn holds(&self, mark: Mark, reason: &Option<String>, made_up: Option<i64>) -> bool {
+        self.status == mark.code() && &self.reason == reason && self.made_up_session_id == made_up
+    }
+}
+
+/// A line a save writes: what it stores, and what was stored before (None: a new line).
+struct Change<'a> {
+    line: &'a LineInput,
+    reason: &'a Option<String>,
+    made_up: Option<i64>,
+    before: Option<&'a Current>,
+}
+
+/// Why a write found a line changed after the save compared it (the save compares again).
+const CHANGED_AFTER_COMPARING: &str = "attendance.error.changed_meanwhile";
+
 /// Saves the lines of a sheet in one transaction: all of them, or — when a line is wrong or
 /// was changed meanwhile — none, with the problems by enrolment.
+///
+/// Everything a save reads (the roster, the make-up sessions, the stored lines, the class and
+/// its rules) is read before it takes SQLite's single write lock, so 32 lecturers saving at
+/// once queue only for the write itself: the new lines in one statement, the changed ones in
+/// one statement per content, each guarded by the version the save compared (a line changed in
+/// between is not overwritten: the write is rolled back and the save compares again, now
+/// seeing the change), then the audit event and the absence-limit check, which must see the
+/// lines as written.
 pub fn save_sheet(
     conn: &mut DbConn,
     actor: &Actor,
     req: &SaveRequest<'_>,
 ) -> StoreResult<Result<Saved, Vec<(i64, LineProblem)>>> {
+    let wanted = match checked_lines(conn, req)? {
+        Ok(wanted) => wanted,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let session = req.session;
+    let class = classes::find(conn, session.class_id)?;
+    let program = programs::find(conn, class.program_id)?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let current = stored_lines(conn, session.id)?;
+        let mut conflicts = Vec::new();
+        let mut changes: Vec<Change<'_>> = Vec::new();
+        for (line, reason, made_up) in &wanted {
+            match current.get(&line.enrolment_id) {
+                Some(c) if c.holds(line.mark, reason, *made_up) => {}
+                Some(c) if c.version != line.seen_version => {
+                    conflicts.push((line.enrolment_id, LineProblem::ChangedMeanwhile))
+                }
+                None if line.seen_version != 0 => conflicts.push((line.enrolment_id, LineProblem::ChangedMeanwhile)),
+                before => changes.push(Change { line, reason, made_up: *made_up, before }),
+            }
+        }
+        if !conflicts.is_empty() {
+            return Ok(Err(conflicts));
+        }
+        match super::write_tx(conn, |conn| write_changes(conn, actor, req, &class, &program, &changes)) {
+            Err(StoreError::Conflict(CHANGED_AFTER_COMPARING)) if attempt == 1 => continue,
+            result => return result.map(Ok),
+        }
+    }
+}
+
+/// The lines of a save checked against the roster, the rules and the make-up sessions: what
+/// each stores (input, reason, make-up session), or the problems by enrolment.
+#[allow(clippy::type_complexity)]
+fn checked_lines<'a>(
+    conn: &mut DbConn,
+    req: &SaveRequest<'a>,
+) -> StoreResult<Result<Vec<(&'a LineInput, Option<String>, Option<i64>)>, Vec<(i64, LineProblem)>>> {
     let session = req.session;
     let day = session.starts_at.date();
     let roster: HashMap<i64, (Option<Date>, Option<Date>)> = enrolments::table
@@ -341,8 +406,7 @@ pub fn save_sheet(
     };
 
     let mut problems: Vec<(i64, LineProblem)> = Vec::new();
-    // What each line stores: (input, reason, make-up session).
-    let mut wanted: Vec<(&LineInput, Option<String>, Option<i64>)> = Vec::with_capacity(req.lines.len());
+    let mut wanted = Vec::with_capacity(req.lines.len());
     for line in req.lines {
         match roster.get(&line.enrolment_id) {
             None => {
@@ -367,125 +431,136 @@ pub fn save_sheet(
             Ok((reason, made_up)) => wanted.push((line, reason, made_up)),
         }
     }
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+    Ok(if problems.is_empty() { Ok(wanted) } else { Err(problems) })
+}
 
-    super::write_tx(conn, |conn| {
-        let current: HashMap<i64, Current> = attendance::table
-            .filter(attendance::session_id.eq(session.id))
-            .select((
-                attendance::enrolment_id,
-                attendance::id,
-                attendance::status,
-                attendance::reason,
-                attendance::made_up_session_id,
-                attendance::version,
-            ))
-            .load::<(i64, i64, String, Option<String>, Option<i64>, i32)>(conn)?
-            .into_iter()
-            .map(|(e, id, status, reason, made_up_session_id, version)| {
-                (e, Current { id, status, reason, made_up_session_id, version })
+/// The stored lines of a session, by enrolment.
+fn stored_lines(conn: &mut DbConn, session_id: i64) -> StoreResult<HashMap<i64, Current>> {
+    Ok(attendance::table
+        .filter(attendance::session_id.eq(session_id))
+        .select((
+            attendance::enrolment_id,
+            attendance::status,
+            attendance::reason,
+            attendance::made_up_session_id,
+            attendance::version,
+        ))
+        .load::<(i64, String, Option<String>, Option<i64>, i32)>(conn)?
+        .into_iter()
+        .map(|(e, status, reason, made_up_session_id, version)| {
+            (e, Current { status, reason, made_up_session_id, version })
+        })
+        .collect())
+}
+
+/// The write of a save, inside its transaction: the changed lines, the amendment's audit event,
+/// the absence-limit emails. Fails with CHANGED_AFTER_COMPARING when a line's version is no
+/// longer the one compared.
+fn write_changes(
+    conn: &mut DbConn,
+    actor: &Actor,
+    req: &SaveRequest<'_>,
+    class: &Class,
+    program: &Program,
+    changes: &[Change<'_>],
+) -> StoreResult<Saved> {
+    let session = req.session;
+    let news: Vec<NewLine<'_>> = changes
+        .iter()
+        .filter(|change| change.before.is_none())
+        .map(|change| NewLine {
+            enrolment_id: change.line.enrolment_id,
+            session_id: session.id,
+            status: change.line.mark.code(),
+            reason: change.reason.as_deref(),
+            made_up_session_id: change.made_up,
+            source: req.source,
+            marked_by: actor.user_id,
+            marked_at: req.now_utc,
+        })
+        .collect();
+    // A line added since the save compared is a line changed meanwhile.
+    insert_lines(conn, &news).map_err(|e| match e {
+        StoreError::Conflict(_) => StoreError::Conflict(CHANGED_AFTER_COMPARING),
+        other => other,
+    })?;
+    // The changed lines, one statement for each content and version they had (a sheet marked
+    // present by a lecturer is one or two statements, not one per learner), each line
+    // overwritten only if its version is still the one compared.
+    // (status, reason, make-up session, version compared) → the lines that take them.
+    type Content<'a> = (&'a str, Option<&'a str>, Option<i64>, i32);
+    let mut groups: HashMap<Content<'_>, Vec<i64>> = HashMap::new();
+    for change in changes {
+        if let Some(before) = change.before {
+            groups
+                .entry((change.line.mark.code(), change.reason.as_deref(), change.made_up, before.version))
+                .or_default()
+                .push(change.line.enrolment_id);
+        }
+    }
+    for ((status, reason, made_up, version), enrolment_ids) in &groups {
+        let count = enrolment_ids.len();
+        let changed = diesel::update(
+            attendance::table
+                .filter(attendance::session_id.eq(session.id))
+                .filter(attendance::enrolment_id.eq_any(enrolment_ids))
+                .filter(attendance::version.eq(version)),
+        )
+        .set((
+            attendance::status.eq(*status),
+            attendance::reason.eq(*reason),
+            attendance::made_up_session_id.eq(*made_up),
+            attendance::source.eq(req.source),
+            attendance::marked_by.eq(actor.user_id),
+            attendance::marked_at.eq(req.now_utc),
+            attendance::version.eq(version + 1),
+        ))
+        .execute(conn)?;
+        if changed != count {
+            return Err(StoreError::Conflict(CHANGED_AFTER_COMPARING));
+        }
+    }
+    if let Some(reason) = req.amendment_reason {
+        let before: Vec<serde_json::Value> = changes
+            .iter()
+            .filter_map(|change| {
+                let c = change.before?;
+                Some(serde_json::json!({ "enrolment_id": change.line.enrolment_id, "status": c.status, "reason": c.reason }))
             })
             .collect();
-        let now = req.now_utc;
-        let mut conflicts = Vec::new();
-        let mut inserts = Vec::new();
-        let mut updates: Vec<(&Current, &LineInput, &Option<String>, Option<i64>)> = Vec::new();
-        for (line, reason, made_up) in &wanted {
-            match current.get(&line.enrolment_id) {
-                Some(c) if c.status == line.mark.code() && &c.reason == reason && c.made_up_session_id == *made_up => {}
-                Some(c) if c.version != line.seen_version => {
-                    conflicts.push((line.enrolment_id, LineProblem::ChangedMeanwhile))
-                }
-                None if line.seen_version != 0 => conflicts.push((line.enrolment_id, LineProblem::ChangedMeanwhile)),
-                Some(c) => updates.push((c, line, reason, *made_up)),
-                None => inserts.push(NewLine {
-                    enrolment_id: line.enrolment_id,
-                    session_id: session.id,
-                    status: line.mark.code(),
-                    reason: reason.as_deref(),
-                    made_up_session_id: *made_up,
-                    source: req.source,
-                    marked_by: actor.user_id,
-                    marked_at: now,
-                }),
-            }
-        }
-        if !conflicts.is_empty() {
-            return Ok(Err(conflicts));
-        }
-        insert_lines(conn, &inserts)?;
-        for (c, line, reason, made_up) in &updates {
-            let changed = diesel::update(
-                attendance::table.filter(attendance::id.eq(c.id)).filter(attendance::version.eq(c.version)),
-            )
-            .set((
-                attendance::status.eq(line.mark.code()),
-                attendance::reason.eq(*reason),
-                attendance::made_up_session_id.eq(*made_up),
-                attendance::source.eq(req.source),
-                attendance::marked_by.eq(actor.user_id),
-                attendance::marked_at.eq(now),
-                attendance::version.eq(c.version + 1),
-            ))
-            .execute(conn)?;
-            if changed != 1 {
-                return Err(StoreError::Conflict("attendance.error.changed_meanwhile"));
-            }
-        }
-        if let Some(reason) = req.amendment_reason {
-            let before: Vec<serde_json::Value> = updates
-                .iter()
-                .map(|(c, line, _, _)| {
-                    serde_json::json!({ "enrolment_id": line.enrolment_id, "status": c.status, "reason": c.reason })
-                })
-                .collect();
-            let after: Vec<serde_json::Value> = wanted
-                .iter()
-                .filter(|(line, reason, made_up)| {
-                    current.get(&line.enrolment_id).is_none_or(|c| {
-                        !(c.status == line.mark.code() && &c.reason == reason && c.made_up_session_id == *made_up)
-                    })
-                })
-                .map(|(line, reason, made_up)| {
-                    serde_json::json!({
-                        "enrolment_id": line.enrolment_id,
-                        "status": line.mark.code(),
-                        "reason": reason,
-                        "made_up_session_id": made_up,
-                    })
-                })
-                .collect();
-            if !after.is_empty() {
-                audit::record_with_reason(
-                    conn,
-                    actor,
-                    "session",
-                    Some(session.id),
-                    "amend_attendance",
-                    Some(&before),
-                    Some(&after),
-                    Some(reason),
-                )?;
-            }
-        }
-        let written = inserts.len() + updates.len();
-        // Only a new absence can take a learner over the limit.
-        let absent: Vec<i64> = inserts
+        let after: Vec<serde_json::Value> = changes
             .iter()
-            .map(|row| (row.enrolment_id, row.status))
-            .chain(updates.iter().map(|(_, line, _, _)| (line.enrolment_id, line.mark.code())))
-            .filter(|(_, status)| Mark::parse(status).is_some_and(|m| !m.attended()))
-            .map(|(id, _)| id)
+            .map(|change| {
+                serde_json::json!({
+                    "enrolment_id": change.line.enrolment_id,
+                    "status": change.line.mark.code(),
+                    "reason": change.reason,
+                    "made_up_session_id": change.made_up,
+                })
+            })
             .collect();
-        let reached_limit = if absent.is_empty() {
-            0
-        } else {
-            notify_absence_limits(conn, session.class_id, &absent, req.message_id_domain)?
-        };
-        Ok(Ok(Saved { written, reached_limit }))
-    })
+        if !after.is_empty() {
+            audit::record_with_reason(
+                conn,
+                actor,
+                "session",
+                Some(session.id),
+                "amend_attendance",
+                Some(&before),
+                Some(&after),
+                Some(reason),
+            )?;
+        }
+    }
+    // Only a new absence can take a learner over the limit.
+    let absent: Vec<i64> =
+        changes.iter().filter(|change| !change.line.mark.attended()).map(|change| change.line.enrolment_id).collect();
+    let reached_limit = if absent.is_empty() {
+        0
+    } else {
+        notify_absence_limits(conn, class, program, &absent, req.message_id_domain)?
+    };
+    Ok(Saved { written: changes.len(), reached_limit })
 }
 
 #[derive(Insertable)]
@@ -521,14 +596,13 @@ fn insert_lines(conn: &mut DbConn, lines: &[NewLine<'_>]) -> StoreResult<()> {
 /// per enrolment (the outbox key). Returns how many learners are over the limit.
 pub fn notify_absence_limits(
     conn: &mut DbConn,
-    class_id: i64,
+    class: &Class,
+    program: &Program,
     enrolment_ids: &[i64],
     message_id_domain: &str,
 ) -> StoreResult<usize> {
-    let class = classes::find(conn, class_id)?;
-    let program = programs::find(conn, class.program_id)?;
     let rules = program.rules();
-    let over: Vec<(i64, Tally)> = tallies_of(conn, class_id, enrolment_ids)?
+    let over: Vec<(i64, Tally)> = tallies_of(conn, class.id, enrolment_ids)?
         .into_iter()
         .filter(|(_, t)| rules::eligibility(t, &rules) == Eligibility::CannotBecomeEligible)
         .collect();
@@ -539,6 +613,19 @@ pub fn notify_absence_limits(
             .filter(enrolments::id.eq(enrolment_id))
             .select((people::id, people::full_name, people::email, people::org_unit_id))
             .first(conn)?;
+        let email = email.filter(|e| !e.trim().is_empty());
+        let secretaries = super::orgs::secretaries_of(conn, unit)?;
+        // A learner over the limit stays over it: most saves find every email queued already
+        // and need not gather what the emails say.
+        let learner_key = format!("absence-limit:{enrolment_id}");
+        let keys: Vec<String> = email
+            .iter()
+            .map(|_| learner_key.clone())
+            .chain(secretaries.iter().map(|(user_id, ..)| format!("{learner_key}:secretary:{user_id}")))
+            .collect();
+        if outbox::count_with_keys(conn, &keys)? == keys.len() as i64 {
+            continue;
+        }
         let missed = missed_sessions(conn, *enrolment_id)?;
         let allowed = rules::max_absences(tally.sessions, rules.max_absence_permille);
         let data = serde_json::json!({
@@ -555,7 +642,7 @@ pub fn notify_absence_limits(
             "missed": missed,
             "unit": super::orgs::label(conn, unit)?,
         });
-        if let Some(email) = email.filter(|e| !e.trim().is_empty()) {
+        if let Some(email) = email {
             let account: Option<(i64, String)> = users::table
                 .filter(users::person_id.eq(person_id))
                 .select((users::id, users::language))
@@ -566,7 +653,7 @@ pub fn notify_absence_limits(
             outbox::enqueue(
                 conn,
                 &NewEmail {
-                    key: format!("absence-limit:{enrolment_id}"),
+                    key: learner_key.clone(),
                     to_email: email,
                     to_name: full_name.clone(),
                     user_id: account.as_ref().map(|a| a.0),
@@ -579,7 +666,7 @@ pub fn notify_absence_limits(
                 message_id_domain,
             )?;
         }
-        for (user_id, name, address) in super::orgs::secretaries_of(conn, unit)? {
+        for (user_id, name, address) in secretaries {
             let language: String = users::table.find(user_id).select(users::language).get_result(conn)?;
             let mut data = data.clone();
             data["name"] = serde_json::json!(name);

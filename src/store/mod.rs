@@ -104,10 +104,31 @@ macro_rules! with_rows {
 }
 pub(crate) use with_rows;
 
+/// The writers of this process to each SQLite file, one at a time and in the order they came
+/// (see `write_tx`), by the file's path. A lock lives as long as the process: the server opens
+/// one file, a test run a few hundred.
+fn sqlite_writer_lock(conn: &mut diesel::SqliteConnection) -> Result<&'static parking_lot::Mutex<()>, DieselError> {
+    use diesel::RunQueryDsl;
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static LOCKS: LazyLock<Mutex<HashMap<String, &'static parking_lot::Mutex<()>>>> = LazyLock::new(Default::default);
+    let file: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "(SELECT file FROM pragma_database_list WHERE name = 'main')",
+    ))
+    .get_result(conn)?;
+    let mut locks = LOCKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(*locks.entry(file).or_insert_with(|| Box::leak(Box::new(parking_lot::Mutex::new(())))))
+}
+
 /// Runs `f` in a transaction that writes. On SQLite it begins with BEGIN IMMEDIATE: a deferred
 /// transaction that reads first and writes later cannot wait for another writer and fails with
 /// "database is locked" at once; an immediate one queues behind the busy timeout. Inside an
 /// open transaction it becomes a savepoint, as `Connection::transaction` does.
+///
+/// The writers of this process first queue on a fair lock, and only the one at its head asks
+/// SQLite: SQLite's busy handler polls with sleeps growing to 100 ms, so 32 writers waiting on
+/// it were served in no order and some waited seconds (bench/RESULTS.md, issue 8). Other
+/// processes (the command line) still meet the busy timeout.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -115,29 +136,38 @@ where
 {
     use diesel::Connection;
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    let began = match conn {
-        DbConn::Sqlite(c) => match AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE") {
-            Ok(()) => true,
-            Err(DieselError::AlreadyInTransaction) => false,
-            Err(e) => return Err(e.into()),
-        },
-        DbConn::Postgres(_) => false,
+    let writer = match conn {
+        DbConn::Sqlite(c) => {
+            let depth =
+                <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::transaction_manager_status_mut(
+                    c,
+                )
+                .transaction_depth()?;
+            if depth.is_some() {
+                None
+            } else {
+                let writer = sqlite_writer_lock(c)?.lock();
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+                Some(writer)
+            }
+        }
+        DbConn::Postgres(_) => None,
     };
-    if !began {
+    let Some(writer) = writer else {
         return conn.transaction(f);
-    }
+    };
     let result = f(conn);
     let DbConn::Sqlite(c) = conn else { unreachable!("the connection does not change backend") };
-    match result {
-        Ok(value) => {
-            <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::commit_transaction(c)?;
-            Ok(value)
-        }
-        Err(e) => {
-            <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::rollback_transaction(c)?;
-            Err(e)
-        }
-    }
+    let ended = match result {
+        Ok(value) => <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::commit_transaction(c)
+            .map(|()| value)
+            .map_err(E::from),
+        Err(e) => <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::rollback_transaction(c)
+            .map_err(E::from)
+            .and(Err(e)),
+    };
+    parking_lot::MutexGuard::unlock_fair(writer);
+    ended
 }
 
 /// A LIKE pattern matching `text` anywhere, with LIKE's own characters escaped (use with

@@ -168,6 +168,14 @@ pub fn enqueue_many(
     Ok(inserted)
 }
 
+/// How many of `keys` are queued already (sent or not).
+pub fn count_with_keys(conn: &mut DbConn, keys: &[String]) -> StoreResult<i64> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    Ok(outbox::table.filter(outbox::message_key.eq_any(keys)).count().get_result(conn)?)
+}
+
 /// The id and queueing time of the newest message whose key starts with `prefix` (which must
 /// hold no LIKE wildcard).
 pub fn latest_with_key_prefix(conn: &mut DbConn, prefix: &str) -> StoreResult<Option<(i64, PrimitiveDateTime)>> {

@@ -181,6 +181,12 @@ struct Loaded {
 
 async fn load(state: &AppState, user: &CurrentUser, class_id: i64, session_id: i64) -> AppResult<Loaded> {
     let ctx = teaching_context(state, user, class_id, session_id).await?;
+    with_lines(state, user, ctx).await
+}
+
+/// The sheet's lines and make-up options for a session already loaded: a save reads them only
+/// when it renders the sheet again (a successful one redirects).
+async fn with_lines(state: &AppState, user: &CurrentUser, ctx: SessionContext) -> AppResult<Loaded> {
     let sheet_state = now_state(state, &ctx);
     let session = ctx.session.session.clone();
     let staff = is_staff(user);
@@ -224,12 +230,13 @@ pub async fn save(
     fields: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let (class_id, session_id) = path.into_inner();
-    let loaded = load(&state, &user, class_id, session_id).await?;
-    if loaded.state != SheetState::Open {
-        return Err(AppError::Conflict(refusal_key(loaded.state)));
+    let ctx = teaching_context(&state, &user, class_id, session_id).await?;
+    let sheet_state = now_state(&state, &ctx);
+    if sheet_state != SheetState::Open {
+        return Err(AppError::Conflict(refusal_key(sheet_state)));
     }
     let form = SheetForm::from_fields(fields.into_inner());
-    store_and_answer(page, state, &user, loaded, form, attendance::SOURCE_SHEET).await
+    store_and_answer(page, state, &user, ctx, form, attendance::SOURCE_SHEET).await
 }
 
 pub async fn amend(
@@ -240,9 +247,10 @@ pub async fn amend(
     fields: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let (class_id, session_id) = path.into_inner();
-    let loaded = load(&state, &user, class_id, session_id).await?;
-    if loaded.state != SheetState::Frozen {
-        return Err(AppError::Conflict(refusal_key(loaded.state)));
+    let ctx = teaching_context(&state, &user, class_id, session_id).await?;
+    let sheet_state = now_state(&state, &ctx);
+    if sheet_state != SheetState::Frozen {
+        return Err(AppError::Conflict(refusal_key(sheet_state)));
     }
     let form = SheetForm::from_fields(fields.into_inner());
     let reason_error = if form.amendment_reason.is_empty() {
@@ -254,20 +262,21 @@ pub async fn amend(
     };
     if let Some(key) = reason_error {
         let message = page.t(key);
+        let loaded = with_lines(&state, &user, ctx).await?;
         return render(page, &user, loaded, &form, &[], Some(message), StatusCode::UNPROCESSABLE_ENTITY);
     }
-    store_and_answer(page, state, &user, loaded, form, attendance::SOURCE_AMENDMENT).await
+    store_and_answer(page, state, &user, ctx, form, attendance::SOURCE_AMENDMENT).await
 }
 
 async fn store_and_answer(
     page: Page,
     state: web::Data<AppState>,
     user: &CurrentUser,
-    loaded: Loaded,
+    ctx: SessionContext,
     mut form: SheetForm,
     source: &'static str,
 ) -> AppResult<HttpResponse> {
-    let session = loaded.ctx.session.session.clone();
+    let session = ctx.session.session.clone();
     let inputs = form.inputs();
     let actor = user.actor();
     let staff = is_staff(user);
@@ -294,7 +303,7 @@ async fn store_and_answer(
         .await?;
     match result {
         Ok(saved) => {
-            let seq = loaded.ctx.session.session.seq.to_string();
+            let seq = ctx.session.session.seq.to_string();
             if saved.written == 0 {
                 page.flash("info", "attendance.saved_nothing");
             } else {
@@ -306,9 +315,11 @@ async fn store_and_answer(
                 let n = saved.reached_limit.to_string();
                 page.flash_text("warning", i18n::t_with(page.lang, "attendance.limit_reached", &[("n", &n)]));
             }
-            Ok(see_other(&Heading::of(&loaded.ctx).sheet_href))
+            Ok(see_other(&Heading::of(&ctx).sheet_href))
         }
         Err(problems) => {
+            // Read after the refused save: a line saved meanwhile shows what it holds now.
+            let loaded = with_lines(&state, user, ctx).await?;
             // A line saved meanwhile takes its new version, so saving again overwrites it
             // knowingly; the other lines keep the version their editor saw.
             for (id, problem) in &problems {
