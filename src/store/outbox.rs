@@ -77,6 +77,49 @@ pub fn enqueue(conn: &mut DbConn, email: &NewEmail, message_id_domain: &str) -> 
     enqueue_at(conn, email, message_id_domain, dates::now())
 }
 
+/// A message as it enters the outbox: pending, due at once, never tried.
+#[derive(Insertable)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
+struct QueuedRow {
+    message_key: String,
+    message_id: String,
+    recipient_email: String,
+    recipient_name: String,
+    user_id: Option<i64>,
+    person_id: Option<i64>,
+    template: String,
+    language: String,
+    data_json: String,
+    attachment_kind: Option<String>,
+    attachment_ref: Option<i64>,
+    status: &'static str,
+    attempts: i32,
+    next_attempt_at: PrimitiveDateTime,
+    created_at: PrimitiveDateTime,
+}
+
+impl QueuedRow {
+    fn new(email: &NewEmail, message_id_domain: &str, now: PrimitiveDateTime) -> Self {
+        Self {
+            message_key: email.key.clone(),
+            message_id: message_id_for(&email.key, message_id_domain),
+            recipient_email: email.to_email.clone(),
+            recipient_name: email.to_name.clone(),
+            user_id: email.user_id,
+            person_id: email.person_id,
+            template: email.template.clone(),
+            language: email.language.clone(),
+            data_json: email.data.to_string(),
+            attachment_kind: email.attachment.as_ref().map(|(kind, _)| kind.clone()),
+            attachment_ref: email.attachment.as_ref().map(|(_, id)| *id),
+            status: PENDING,
+            attempts: 0,
+            next_attempt_at: now,
+            created_at: now,
+        }
+    }
+}
+
 /// `enqueue`, due and recorded as queued at `now` (for rules that count from the queueing time
 /// by the application's clock).
 pub fn enqueue_at(
@@ -91,25 +134,7 @@ pub fn enqueue_at(
     }
     // A savepoint, so that losing a race on the unique key leaves the caller's transaction usable.
     let inserted = super::write_tx(conn, |conn| {
-        diesel::insert_into(outbox::table)
-            .values((
-                outbox::message_key.eq(&email.key),
-                outbox::message_id.eq(message_id_for(&email.key, message_id_domain)),
-                outbox::recipient_email.eq(&email.to_email),
-                outbox::recipient_name.eq(&email.to_name),
-                outbox::user_id.eq(email.user_id),
-                outbox::person_id.eq(email.person_id),
-                outbox::template.eq(&email.template),
-                outbox::language.eq(&email.language),
-                outbox::data_json.eq(email.data.to_string()),
-                outbox::attachment_kind.eq(email.attachment.as_ref().map(|(kind, _)| kind.clone())),
-                outbox::attachment_ref.eq(email.attachment.as_ref().map(|(_, id)| *id)),
-                outbox::status.eq(PENDING),
-                outbox::attempts.eq(0),
-                outbox::next_attempt_at.eq(now),
-                outbox::created_at.eq(now),
-            ))
-            .execute(conn)
+        diesel::insert_into(outbox::table).values(QueuedRow::new(email, message_id_domain, now)).execute(conn)
     });
     match inserted.map_err(StoreError::from) {
         Ok(_) => Ok(true),
@@ -136,28 +161,7 @@ pub fn enqueue_many(
     let fresh: Vec<&NewEmail> = emails.iter().filter(|e| queued.insert(e.key.clone())).collect();
     let mut inserted = 0;
     for chunk in fresh.chunks(super::INSERT_CHUNK) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|email| {
-                (
-                    outbox::message_key.eq(email.key.clone()),
-                    outbox::message_id.eq(message_id_for(&email.key, message_id_domain)),
-                    outbox::recipient_email.eq(email.to_email.clone()),
-                    outbox::recipient_name.eq(email.to_name.clone()),
-                    outbox::user_id.eq(email.user_id),
-                    outbox::person_id.eq(email.person_id),
-                    outbox::template.eq(email.template.clone()),
-                    outbox::language.eq(email.language.clone()),
-                    outbox::data_json.eq(email.data.to_string()),
-                    outbox::attachment_kind.eq(email.attachment.as_ref().map(|(kind, _)| kind.clone())),
-                    outbox::attachment_ref.eq(email.attachment.as_ref().map(|(_, id)| *id)),
-                    outbox::status.eq(PENDING),
-                    outbox::attempts.eq(0),
-                    outbox::next_attempt_at.eq(now),
-                    outbox::created_at.eq(now),
-                )
-            })
-            .collect();
+        let rows: Vec<QueuedRow> = chunk.iter().map(|email| QueuedRow::new(email, message_id_domain, now)).collect();
         // A message queued by someone else since the lookup is kept, as `enqueue_at` keeps it.
         inserted +=
             super::with_rows!(rows, |rows| super::on_backend!(&mut *conn, |c| diesel::insert_into(outbox::table)
