@@ -79,9 +79,9 @@ fn tallies_among(conn: &mut DbConn, class_id: i64, only: Option<&[i64]>) -> Stor
         q = q.filter(enrolments::id.eq_any(ids.to_vec()));
     }
     let learners: Vec<(i64, Option<Date>)> = q.load(conn)?;
-    let session_days: Vec<(i64, PrimitiveDateTime)> = class_sessions::table
+    let starts: Vec<PrimitiveDateTime> = class_sessions::table
         .filter(class_sessions::class_id.eq(class_id))
-        .select((class_sessions::id, class_sessions::starts_at))
+        .select(class_sessions::starts_at)
         .load(conn)?;
     let mut marks = attendance::table
         .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
@@ -94,8 +94,7 @@ fn tallies_among(conn: &mut DbConn, class_id: i64, only: Option<&[i64]>) -> Stor
     let marks: Vec<(i64, i64, String)> = marks.load(conn)?;
     let mut out: HashMap<i64, Tally> = HashMap::with_capacity(learners.len());
     for (enrolment, enrolled_on) in &learners {
-        let counted = session_days.iter().filter(|(_, at)| enrolled_on.is_none_or(|d| at.date() >= d)).count();
-        out.insert(*enrolment, Tally { sessions: counted as u32, ..Default::default() });
+        out.insert(*enrolment, empty_tally(&starts, *enrolled_on));
     }
     for (enrolment, _, status) in marks {
         if let (Some(tally), Some(mark)) = (out.get_mut(&enrolment), Mark::parse(&status)) {
@@ -103,6 +102,12 @@ fn tallies_among(conn: &mut DbConn, class_id: i64, only: Option<&[i64]>) -> Stor
         }
     }
     Ok(out)
+}
+
+/// A learner's tally before their marks: the sessions on or after the day they were enrolled.
+fn empty_tally(session_starts: &[PrimitiveDateTime], enrolled_on: Option<Date>) -> Tally {
+    let counted = session_starts.iter().filter(|at| enrolled_on.is_none_or(|d| at.date() >= d)).count();
+    Tally { sessions: counted as u32, ..Default::default() }
 }
 
 /// One learner's tally in a class, as `tallies_among` counts it, with statements that stay
@@ -123,8 +128,7 @@ fn tally_of_enrolment(
         .filter(attendance::enrolment_id.eq(enrolment_id))
         .select(attendance::status)
         .load(conn)?;
-    let counted = session_days.iter().filter(|at| enrolled_on.is_none_or(|d| at.date() >= d)).count();
-    let mut tally = Tally { sessions: counted as u32, ..Default::default() };
+    let mut tally = empty_tally(&session_days, enrolled_on);
     for mark in marks.iter().filter_map(|status| Mark::parse(status)) {
         tally.add(mark);
     }

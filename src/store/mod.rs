@@ -3,7 +3,6 @@
 
 /// Filters a query on one id with `=`, which SQLite keeps prepared between requests (one
 /// person's dossier, on every visit), and on several with `IN`, which it prepares each time.
-#[macro_export]
 macro_rules! one_or_any {
     ($query:expr, $column:expr, $ids:expr) => {
         match $ids {
@@ -12,6 +11,7 @@ macro_rules! one_or_any {
         }
     };
 }
+pub(crate) use one_or_any;
 
 pub mod api_tokens;
 pub mod attendance;

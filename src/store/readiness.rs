@@ -226,7 +226,7 @@ type ItemRow = (i64, i64, String, Option<Date>, Option<String>, Option<String>, 
 fn items_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Item>>> {
     let rows: Vec<ItemRow> = chunked(conn, person_ids, |conn, person_ids| {
         let q = readiness_items::table.inner_join(users::table.on(users::id.eq(readiness_items::confirmed_by)));
-        Ok(crate::one_or_any!(q, readiness_items::person_id, person_ids)
+        Ok(super::one_or_any!(q, readiness_items::person_id, person_ids)
             .select((
                 readiness_items::person_id,
                 readiness_items::step_id,
@@ -263,7 +263,7 @@ type CertificateRow = (i64, String, i32, i32, Date, Option<Date>, String);
 fn certificates_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<CertificateFact>>> {
     let rows: Vec<CertificateRow> = chunked(conn, person_ids, |conn, person_ids| {
         let q = certificates::table.inner_join(programs::table.on(programs::id.eq(certificates::program_id)));
-        Ok(crate::one_or_any!(q, certificates::person_id, person_ids)
+        Ok(super::one_or_any!(q, certificates::person_id, person_ids)
             .select((
                 certificates::person_id,
                 programs::code,
@@ -294,7 +294,7 @@ fn enrolments_of(conn: &mut DbConn, person_ids: &[i64]) -> StoreResult<HashMap<i
         let q = enrolments::table
             .inner_join(classes::table)
             .inner_join(programs::table.on(programs::id.eq(classes::program_id)));
-        Ok(crate::one_or_any!(q, enrolments::person_id, person_ids)
+        Ok(super::one_or_any!(q, enrolments::person_id, person_ids)
             .select((enrolments::person_id, programs::code, enrolments::status, classes::status))
             .load(conn)?)
     })?;

@@ -201,7 +201,7 @@ pub fn with_names(conn: &mut DbConn, sessions: Vec<Session>) -> StoreResult<Vec<
     let class_names: HashMap<i64, (String, String)> = if class_ids.is_empty() {
         HashMap::new()
     } else {
-        crate::one_or_any!(classes::table.inner_join(programs::table), classes::id, class_ids.as_slice())
+        super::one_or_any!(classes::table.inner_join(programs::table), classes::id, class_ids.as_slice())
             .select((classes::id, programs::short_name, classes::ordinal, classes::year))
             .load::<(i64, String, i32, i32)>(conn)?
             .into_iter()
@@ -211,7 +211,7 @@ pub fn with_names(conn: &mut DbConn, sessions: Vec<Session>) -> StoreResult<Vec<
     let room_info: HashMap<i64, (String, i32, i64, String, String)> = if room_ids.is_empty() {
         HashMap::new()
     } else {
-        crate::one_or_any!(rooms::table.inner_join(venues::table), rooms::id, room_ids.as_slice())
+        super::one_or_any!(rooms::table.inner_join(venues::table), rooms::id, room_ids.as_slice())
             .select((rooms::id, rooms::name, rooms::capacity, venues::id, venues::name, venues::address))
             .load::<(i64, String, i32, i64, String, String)>(conn)?
             .into_iter()
@@ -221,7 +221,7 @@ pub fn with_names(conn: &mut DbConn, sessions: Vec<Session>) -> StoreResult<Vec<
     let lecturers: HashMap<i64, String> = if lecturer_ids.is_empty() {
         HashMap::new()
     } else {
-        crate::one_or_any!(users::table, users::id, lecturer_ids.as_slice())
+        super::one_or_any!(users::table, users::id, lecturer_ids.as_slice())
             .select((users::id, users::display_name))
             .load::<(i64, String)>(conn)?
             .into_iter()
@@ -230,7 +230,7 @@ pub fn with_names(conn: &mut DbConn, sessions: Vec<Session>) -> StoreResult<Vec<
     let guests: HashMap<i64, (String, String)> = if guest_ids.is_empty() {
         HashMap::new()
     } else {
-        crate::one_or_any!(guest_speakers::table, guest_speakers::id, guest_ids.as_slice())
+        super::one_or_any!(guest_speakers::table, guest_speakers::id, guest_ids.as_slice())
             .select((guest_speakers::id, guest_speakers::name, guest_speakers::title))
             .load::<(i64, String, String)>(conn)?
             .into_iter()
@@ -510,13 +510,13 @@ pub fn teacher_names(conn: &mut DbConn, teachers: &[Teacher]) -> StoreResult<Has
     let guest_ids: Vec<i64> =
         teachers.iter().filter_map(|t| if let Teacher::Guest(id) = t { Some(*id) } else { None }).collect();
     let mut out = HashMap::new();
-    for (id, name) in crate::one_or_any!(users::table, users::id, lecturer_ids.as_slice())
+    for (id, name) in super::one_or_any!(users::table, users::id, lecturer_ids.as_slice())
         .select((users::id, users::display_name))
         .load::<(i64, String)>(conn)?
     {
         out.insert(Teacher::Lecturer(id), (name, String::new()));
     }
-    for (id, name, title) in crate::one_or_any!(guest_speakers::table, guest_speakers::id, guest_ids.as_slice())
+    for (id, name, title) in super::one_or_any!(guest_speakers::table, guest_speakers::id, guest_ids.as_slice())
         .select((guest_speakers::id, guest_speakers::name, guest_speakers::title))
         .load::<(i64, String, String)>(conn)?
     {
