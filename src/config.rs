@@ -25,6 +25,9 @@ pub struct Config {
     pub db_pool_size: u32,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Memory for pages kept as rendered until the database changes (SQLite only, see
+    /// `web::remembered`), in KiB; 0 reads and renders every page and account each time.
+    pub page_cache_kib: usize,
     /// A session idle for longer than this ends.
     pub session_idle_minutes: u32,
     /// A session ends this long after the login, however busy.
@@ -107,6 +110,7 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".into(),
             db_pool_size: 8,
             workers: 0,
+            page_cache_kib: 4096,
             session_idle_minutes: 60,
             session_absolute_hours: 12,
             login_max_failures_per_account: 5,

@@ -2,7 +2,10 @@
 //! connection manager, because diesel's derived `establish` would quietly fall back to SQLite
 //! (and create a new file) when a PostgreSQL URL is mistyped or unreachable.
 
+mod data_version;
 pub mod schema;
+
+pub use data_version::DataVersion;
 
 use std::time::Duration;
 

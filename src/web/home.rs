@@ -78,10 +78,13 @@ struct LearnerCard {
     unit: String,
 }
 
-async fn home(who: Anyone, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+async fn home(who: Anyone, mut page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let Some(user) = who.0 else {
         return Ok(see_other("/login"));
     };
+    if let Some(kept) = page.remembered() {
+        return Ok(kept);
+    }
     let lang = page.lang;
     let today = state.clock().today();
     let view = state

@@ -28,6 +28,7 @@ pub mod portal;
 pub mod programs;
 pub mod readiness;
 pub mod redirect;
+pub mod remembered;
 pub mod reports;
 pub mod resources;
 pub mod results;

@@ -4,20 +4,20 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use actix_session::{Session, SessionExt};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
+use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use serde::Serialize;
 
 use super::auth::extract::{CurrentUser, already_loaded, current_user};
 use super::auth::session::{Flash, SessionState};
 use super::error::{AppError, AppResult};
+use super::remembered::PageKey;
 use super::state::AppState;
 use crate::domain::role::Role;
 use crate::i18n::{self, Lang};
-use crate::render::Templates;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NavItem {
@@ -44,9 +44,19 @@ pub struct Page {
     pub user: Option<UserSummary>,
     pub nav: Vec<NavItem>,
     #[serde(skip)]
-    templates: Arc<Templates>,
+    state: web::Data<AppState>,
     #[serde(skip)]
     session: Session,
+    /// Where this page would be kept as rendered, when it may be (see `remembered`).
+    #[serde(skip)]
+    keep: Option<Keep>,
+}
+
+struct Keep {
+    version: i64,
+    key: PageKey,
+    /// The page asked for itself and was not kept yet: keep it once rendered.
+    wanted: bool,
 }
 
 /// What a template receives: the view model's fields, and the page frame under `page`. A view
@@ -108,6 +118,25 @@ impl Page {
                 })
                 .collect(),
         };
+        let flashes = s.take_flashes();
+        let csrf = s.csrf_token();
+        let keep = match user {
+            Some(u) if flashes.is_empty() && req.method() == Method::GET => {
+                state.data_version(req).map(|version| Keep {
+                    version,
+                    key: PageKey {
+                        user_id: u.id(),
+                        session_version: u.user.session_version,
+                        csrf: csrf.clone(),
+                        lang,
+                        uri: req.uri().path_and_query().map_or(path.as_str(), |p| p.as_str()).to_owned(),
+                        minute: state.clock().unix().div_euclid(60),
+                    },
+                    wanted: false,
+                })
+            }
+            _ => None,
+        };
         let user = user.map(|u| UserSummary {
             name: u.user.display_name.clone(),
             email: u.user.email.clone(),
@@ -115,15 +144,16 @@ impl Page {
         });
         Self {
             lang,
-            csrf: s.csrf_token(),
+            csrf,
             title: String::new(),
             school_name: state.school().school_name,
             path,
-            flashes: s.take_flashes(),
+            flashes,
             user,
             nav,
-            templates: state.templates.clone(),
+            state: state.clone(),
             session,
+            keep,
         }
     }
 
@@ -160,9 +190,31 @@ impl Page {
     }
 
     pub fn render_status<V: Serialize>(&self, status: StatusCode, template: &str, view: &V) -> AppResult<HttpResponse> {
-        let body = self.templates.render_value(template, page_data(self, view)?)?;
-        Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+        let body = Bytes::from(self.state.templates.render_value(template, page_data(self, view)?)?);
+        if let Some(keep) = self.keep.as_ref().filter(|k| k.wanted && status == StatusCode::OK) {
+            self.state.remembered.keep_page(keep.version, keep.key.clone(), body.clone());
+        }
+        Ok(html(status, body))
     }
+
+    /// This page as rendered before for the same account, session, language, address and
+    /// minute, if the database has not changed since (see `remembered`); otherwise None, and
+    /// the page is kept when it renders. For pages that are a function of those and the rows
+    /// only, asked after their access rule has passed.
+    pub fn remembered(&mut self) -> Option<HttpResponse> {
+        let keep = self.keep.as_mut()?;
+        match self.state.remembered.page(keep.version, &keep.key) {
+            Some(body) => Some(html(StatusCode::OK, body)),
+            None => {
+                keep.wanted = true;
+                None
+            }
+        }
+    }
+}
+
+fn html(status: StatusCode, body: Bytes) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
 }
 
 impl FromRequest for Page {
@@ -187,7 +239,7 @@ pub fn error_page(req: &HttpRequest, status: StatusCode, title_key: &str, messag
         message: String,
     }
     let view = ErrorView { status: status.as_u16(), message: page.t(message_key) };
-    page.templates.render_value("error", page_data(&page, &view).ok()?).ok()
+    page.state.templates.render_value("error", page_data(&page, &view).ok()?).ok()
 }
 
 /// A redirect after a successful POST (303 See Other, so the browser follows with GET).

@@ -9,10 +9,11 @@ use tokio::sync::Notify;
 
 use super::auth::client_address::client_address;
 use super::error::{AppError, AppResult};
+use super::remembered::{self, Remembered};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::credentials::password::Hasher;
-use crate::db::{DbConn, Pool};
+use crate::db::{DataVersion, DbConn, Pool};
 use crate::domain::checkin::CheckinKey;
 use crate::mail::invitations::MailContext;
 use crate::render::Templates;
@@ -34,6 +35,9 @@ pub struct AppState {
     /// Signs the QR check-in codes: from BOIDUONG_SECRET_KEY, or random for this run (then a
     /// code shown before a restart is refused after it).
     pub checkin_key: CheckinKey,
+    /// The database's change counter, and the pages and accounts kept while it stands still.
+    data_version: DataVersion,
+    pub remembered: Remembered,
 }
 
 impl AppState {
@@ -46,7 +50,12 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let checkin_key = checkin_key(config.secret_key.as_deref());
         let trusted_proxies = if config.trust_forwarded_for { Some(config.trusted_proxy_ranges()?) } else { None };
+        let data_version =
+            if config.page_cache_kib > 0 { DataVersion::watch(&config.database_url) } else { DataVersion::none() };
+        let remembered = Remembered::new(config.page_cache_kib * 1024);
         Ok(Self {
+            data_version,
+            remembered,
             pool,
             hasher: Hasher::from_config(&config),
             trusted_proxies,
@@ -56,6 +65,11 @@ impl AppState {
             mail_wakeup,
             checkin_key,
         })
+    }
+
+    /// The database's change counter as this request first read it (see `web::remembered`).
+    pub fn data_version(&self, req: &HttpRequest) -> Option<i64> {
+        remembered::version_of(req, &self.data_version)
     }
 
     pub fn clock(&self) -> &Clock {

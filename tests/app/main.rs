@@ -23,6 +23,7 @@ mod people;
 mod portal;
 mod programs;
 mod readiness;
+mod remembered;
 mod reports;
 mod results;
 mod schedule_store;

@@ -98,20 +98,34 @@ async fn load_current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, App
             return Ok(None);
         }
     }
-    let account = state.db(move |c| users::account(c, uid).map(Some).or_else(not_found_is_none)).await?;
+    let account = account_of(req, &state, uid).await?;
     match account {
         Some(account) if account.user.one_time_password_expired(config.clock.now_utc()) => {
             end_session(&session, "auth.one_time_expired");
             Ok(None)
         }
         Some(account) if account.user.active && account.user.session_version == version => {
-            Ok(Some(CurrentUser(Arc::new(account))))
+            Ok(Some(CurrentUser(account)))
         }
         _ => {
             end_session(&session, "auth.session_ended");
             Ok(None)
         }
     }
+}
+
+/// The account with its roles, as read since the database last changed (see
+/// `web::remembered`): roles still take effect at once, since granting one is a write.
+async fn account_of(req: &HttpRequest, state: &AppState, uid: i64) -> Result<Option<Arc<Account>>, AppError> {
+    let version = state.data_version(req);
+    if let Some(kept) = version.and_then(|v| state.remembered.account(v, uid)) {
+        return Ok(Some(kept));
+    }
+    let account = state.db(move |c| users::account(c, uid).map(Some).or_else(not_found_is_none)).await?.map(Arc::new);
+    if let (Some(version), Some(account)) = (version, &account) {
+        state.remembered.keep_account(version, account.clone());
+    }
+    Ok(account)
 }
 
 fn not_found_is_none<T>(e: StoreError) -> Result<Option<T>, StoreError> {

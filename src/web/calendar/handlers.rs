@@ -232,10 +232,13 @@ fn scope_note(lang: Lang, account: &Account) -> Option<String> {
 
 pub async fn calendar(
     user: LoggedIn,
-    page: Page,
+    mut page: Page,
     state: web::Data<AppState>,
     query: web::Query<CalendarQuery>,
 ) -> AppResult<HttpResponse> {
+    if let Some(kept) = page.remembered() {
+        return Ok(kept);
+    }
     let lang = page.lang;
     let today = state.config.clock.today();
     let view = View::parse(&query.view);

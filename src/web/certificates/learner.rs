@@ -32,7 +32,10 @@ struct ListView {
     certificates: Vec<Line>,
 }
 
-pub async fn list(user: LearnerUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn list(user: LearnerUser, mut page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    if let Some(kept) = page.remembered() {
+        return Ok(kept);
+    }
     let lang = page.lang;
     let today = state.clock().today();
     let public_url = state.config.public_url.trim_end_matches('/').to_owned();

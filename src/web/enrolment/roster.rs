@@ -274,10 +274,13 @@ fn render(page: Page, status: StatusCode, view: RosterView) -> AppResult<HttpRes
 
 pub async fn page(
     _user: StaffUser,
-    page: Page,
+    mut page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
+    if let Some(kept) = page.remembered() {
+        return Ok(kept);
+    }
     let id = path.into_inner();
     let facts = state.db(move |c| roster_facts(c, id)).await?;
     let view = build(page.lang, facts, None, None);

@@ -38,10 +38,13 @@ pub struct ListQuery {
 
 pub async fn list(
     user: PeopleUser,
-    page: Page,
+    mut page: Page,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
+    if let Some(kept) = page.remembered() {
+        return Ok(kept);
+    }
     let unit_typed = if query.unit.trim().is_empty() { &query.cell } else { &query.unit };
     let mut filters =
         Filters { q: forms::search_text(&query.q), status: Status::parse(&query.status), unit: forms::id(unit_typed) };

@@ -50,7 +50,10 @@ struct ResultsView {
     classes: Vec<ClassCard>,
 }
 
-pub async fn show(user: LearnerUser, page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn show(user: LearnerUser, mut page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    if let Some(kept) = page.remembered() {
+        return Ok(kept);
+    }
     let lang = page.lang;
     let Some(person_id) = user.user.person_id else {
         return page
