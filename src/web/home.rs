@@ -82,7 +82,7 @@ async fn home(who: Anyone, mut page: Page, state: web::Data<AppState>) -> AppRes
     let Some(user) = who.0 else {
         return Ok(see_other("/login"));
     };
-    if let Some(kept) = page.remembered() {
+    if let Some(kept) = page.remembered().await {
         return Ok(kept);
     }
     let lang = page.lang;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::auth::extract::{CurrentUser, already_loaded, current_user};
 use super::auth::session::{Flash, SessionState};
 use super::error::{AppError, AppResult};
-use super::remembered::PageKey;
+use super::remembered::{Lookup, PageKey, Turn};
 use super::state::AppState;
 use crate::domain::role::Role;
 use crate::i18n::{self, Lang};
@@ -57,6 +57,8 @@ struct Keep {
     key: PageKey,
     /// The page asked for itself and was not kept yet: keep it once rendered.
     wanted: bool,
+    /// This request renders the page for others asking for it at the same time.
+    _turn: Option<Turn>,
 }
 
 /// What a template receives: the view model's fields, and the page frame under `page`. A view
@@ -133,6 +135,7 @@ impl Page {
                         minute: state.clock().unix().div_euclid(60),
                     },
                     wanted: false,
+                    _turn: None,
                 })
             }
             _ => None,
@@ -201,12 +204,13 @@ impl Page {
     /// minute, if the database has not changed since (see `remembered`); otherwise None, and
     /// the page is kept when it renders. For pages that are a function of those and the rows
     /// only, asked after their access rule has passed.
-    pub fn remembered(&mut self) -> Option<HttpResponse> {
+    pub async fn remembered(&mut self) -> Option<HttpResponse> {
         let keep = self.keep.as_mut()?;
-        match self.state.remembered.page(keep.version, &keep.key) {
-            Some(body) => Some(html(StatusCode::OK, body)),
-            None => {
+        match self.state.remembered.page_or_turn(keep.version, &keep.key).await {
+            Lookup::Kept(body) => Some(html(StatusCode::OK, body)),
+            Lookup::Render(turn) => {
                 keep.wanted = true;
+                keep._turn = turn;
                 None
             }
         }

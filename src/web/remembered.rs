@@ -16,11 +16,13 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::HttpMessage;
 use actix_web::HttpRequest;
 use actix_web::web::Bytes;
 use parking_lot::Mutex;
+use tokio::sync::Notify;
 
 use crate::i18n::Lang;
 use crate::store::users::Account;
@@ -82,15 +84,68 @@ pub struct Remembered {
     pages: Mutex<Generation<PageKey, Bytes>>,
     accounts: Mutex<Generation<i64, Arc<Account>>>,
     page_budget_bytes: usize,
+    /// The pages being rendered now, each by one request, with what wakes the others that
+    /// asked for the same page meanwhile.
+    rendering: Mutex<HashMap<(i64, PageKey), Arc<Notify>>>,
 }
 
+/// What the lookup of a page found.
+pub enum Lookup {
+    Kept(Bytes),
+    /// Not kept: render it. With a turn when this request is the one rendering it for the
+    /// others; the turn ends (and wakes them) when it is dropped, rendered or not.
+    Render(Option<Turn>),
+}
+
+/// How long a request waits for another one rendering the same page before rendering it too.
+const WAIT_FOR_OTHER: Duration = Duration::from_secs(2);
+
 impl Remembered {
-    pub fn new(page_budget_bytes: usize) -> Self {
-        Self { pages: Mutex::new(Generation::new()), accounts: Mutex::new(Generation::new()), page_budget_bytes }
+    pub fn new(page_budget_bytes: usize) -> Arc<Self> {
+        Arc::new(Self {
+            pages: Mutex::new(Generation::new()),
+            accounts: Mutex::new(Generation::new()),
+            page_budget_bytes,
+            rendering: Mutex::new(HashMap::new()),
+        })
     }
 
-    pub fn page(&self, version: i64, key: &PageKey) -> Option<Bytes> {
+    fn page(&self, version: i64, key: &PageKey) -> Option<Bytes> {
         self.pages.lock().get(version, key)
+    }
+
+    /// The page kept under `key`; when another request is rendering it right now, waits for
+    /// that one instead of rendering it again. A list of 200 learners costs milliseconds to
+    /// render: sixty-four phones opening it at once (or at the turn of a minute) would
+    /// otherwise render it sixty-four times, each waiting for all the others.
+    pub async fn page_or_turn(self: &Arc<Self>, version: i64, key: &PageKey) -> Lookup {
+        if let Some(body) = self.page(version, key) {
+            return Lookup::Kept(body);
+        }
+        let slot = (version, key.clone());
+        let other = {
+            let mut rendering = self.rendering.lock();
+            match rendering.get(&slot) {
+                Some(other) => other.clone(),
+                None => {
+                    let done = Arc::new(Notify::new());
+                    rendering.insert(slot.clone(), done.clone());
+                    return Lookup::Render(Some(Turn { remembered: self.clone(), slot, done }));
+                }
+            }
+        };
+        let finished = other.notified();
+        tokio::pin!(finished);
+        finished.as_mut().enable();
+        // The other request may have finished between the two locks.
+        let still_rendering = self.rendering.lock().get(&slot).is_some_and(|n| Arc::ptr_eq(n, &other));
+        if still_rendering {
+            let _ = tokio::time::timeout(WAIT_FOR_OTHER, finished).await;
+        }
+        match self.page(version, key) {
+            Some(body) => Lookup::Kept(body),
+            None => Lookup::Render(None),
+        }
     }
 
     pub fn keep_page(&self, version: i64, key: PageKey, body: Bytes) {
@@ -104,6 +159,20 @@ impl Remembered {
 
     pub fn keep_account(&self, version: i64, account: Arc<Account>) {
         self.accounts.lock().put(version, account.user.id, account, 1, ACCOUNTS);
+    }
+}
+
+/// One request's turn to render a page for the others (see `Remembered::page_or_turn`).
+pub struct Turn {
+    remembered: Arc<Remembered>,
+    slot: (i64, PageKey),
+    done: Arc<Notify>,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.remembered.rendering.lock().remove(&self.slot);
+        self.done.notify_waiters();
     }
 }
 
@@ -137,6 +206,52 @@ mod tests {
         g.put(6, "c", 3, 1, 10);
         assert_eq!(g.get(5, &"a"), None, "a newer counter drops the older entries");
         assert_eq!(g.get(6, &"c"), Some(3));
+    }
+
+    fn key(uri: &str) -> PageKey {
+        PageKey { user_id: 1, session_version: 0, csrf: "t".into(), lang: Lang::Vi, uri: uri.into(), minute: 0 }
+    }
+
+    #[tokio::test]
+    async fn a_page_asked_for_while_it_renders_waits_for_that_render() {
+        let remembered = Remembered::new(1 << 20);
+        let Lookup::Render(Some(turn)) = remembered.page_or_turn(7, &key("/people")).await else {
+            panic!("the first request renders");
+        };
+        let waiting = tokio::spawn({
+            let remembered = remembered.clone();
+            async move { remembered.page_or_turn(7, &key("/people")).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "the second request waits for the first");
+        assert!(
+            matches!(remembered.page_or_turn(7, &key("/calendar")).await, Lookup::Render(Some(_))),
+            "another page does not wait"
+        );
+        remembered.keep_page(7, key("/people"), Bytes::from_static(b"rendered once"));
+        drop(turn);
+        match tokio::time::timeout(Duration::from_secs(1), waiting).await.expect("woken at once").unwrap() {
+            Lookup::Kept(body) => assert_eq!(&body[..], b"rendered once"),
+            Lookup::Render(_) => panic!("the page rendered meanwhile is served"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_render_that_fails_wakes_the_waiting_ones_to_render_it_themselves() {
+        let remembered = Remembered::new(1 << 20);
+        let Lookup::Render(Some(turn)) = remembered.page_or_turn(3, &key("/")).await else { panic!() };
+        let waiting = tokio::spawn({
+            let remembered = remembered.clone();
+            async move { remembered.page_or_turn(3, &key("/")).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(turn);
+        let found = tokio::time::timeout(Duration::from_secs(1), waiting).await.expect("woken at once").unwrap();
+        assert!(matches!(found, Lookup::Render(None)), "nothing was kept: the waiting request renders");
+        assert!(
+            matches!(remembered.page_or_turn(3, &key("/")).await, Lookup::Render(Some(_))),
+            "the turn was given back"
+        );
     }
 
     #[test]

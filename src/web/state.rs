@@ -37,7 +37,7 @@ pub struct AppState {
     pub checkin_key: CheckinKey,
     /// The database's change counter, and the pages and accounts kept while it stands still.
     data_version: DataVersion,
-    pub remembered: Remembered,
+    pub remembered: Arc<Remembered>,
 }
 
 impl AppState {

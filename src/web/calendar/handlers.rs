@@ -236,7 +236,7 @@ pub async fn calendar(
     state: web::Data<AppState>,
     query: web::Query<CalendarQuery>,
 ) -> AppResult<HttpResponse> {
-    if let Some(kept) = page.remembered() {
+    if let Some(kept) = page.remembered().await {
         return Ok(kept);
     }
     let lang = page.lang;

@@ -33,7 +33,7 @@ struct ListView {
 }
 
 pub async fn list(user: LearnerUser, mut page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    if let Some(kept) = page.remembered() {
+    if let Some(kept) = page.remembered().await {
         return Ok(kept);
     }
     let lang = page.lang;

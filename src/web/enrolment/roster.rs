@@ -278,7 +278,7 @@ pub async fn page(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    if let Some(kept) = page.remembered() {
+    if let Some(kept) = page.remembered().await {
         return Ok(kept);
     }
     let id = path.into_inner();

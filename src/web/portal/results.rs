@@ -51,7 +51,7 @@ struct ResultsView {
 }
 
 pub async fn show(user: LearnerUser, mut page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    if let Some(kept) = page.remembered() {
+    if let Some(kept) = page.remembered().await {
         return Ok(kept);
     }
     let lang = page.lang;
