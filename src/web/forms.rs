@@ -122,13 +122,16 @@ pub struct LineFields {
     pub order: Vec<i64>,
     pub amendment_reason: String,
     seen: HashSet<i64>,
-    values: HashMap<(LinePrefix, i64), String>,
+    /// The lines' fields in the order posted, sorted by key (stably: the last of a repeated
+    /// field wins) when the first is taken; a list grows without rehashing, unlike a map.
+    values: Vec<((LinePrefix, i64), String)>,
+    sorted: bool,
     /// Fields whose name is not a short prefix and an id (kept, as the page may name any).
     others: HashMap<String, String>,
 }
 
 /// The prefix of a line's field name (`s` of `s42`), up to 4 ASCII letters packed in a word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct LinePrefix(u32);
 
 impl LinePrefix {
@@ -195,7 +198,8 @@ impl LineFields {
             }
             FieldName::AmendmentReason => self.amendment_reason = text(&value),
             FieldName::OfLine(prefix, id) => {
-                self.values.insert((prefix, id), value);
+                self.values.push(((prefix, id), value));
+                self.sorted = false;
             }
             FieldName::Other(name) => {
                 self.others.insert(name.into_owned(), value);
@@ -203,16 +207,27 @@ impl LineFields {
         }
     }
 
+    /// The value of a line's field, taken out: the last one posted under its name.
+    fn line_value(&mut self, key: (LinePrefix, i64)) -> Option<String> {
+        if !self.sorted {
+            self.values.sort_by_key(|(k, _)| *k);
+            self.sorted = true;
+        }
+        let after = self.values.partition_point(|(k, _)| *k <= key);
+        let (k, value) = self.values.get_mut(after.checked_sub(1)?)?;
+        (*k == key).then(|| std::mem::take(value))
+    }
+
     /// A line's field, taken out (empty when it was not sent).
     pub fn take(&mut self, prefix: &str, id: i64) -> String {
         let taken = match LinePrefix::of(prefix) {
-            Some(prefix) if id >= 0 => self.values.remove(&(prefix, id)),
+            Some(prefix) if id >= 0 => self.line_value((prefix, id)),
             // A prefix that is not a few letters: the name as the page wrote it, read the way
             // the posted names were.
             _ => {
                 let name = format!("{prefix}{id}");
                 match LinePrefix::split(&name) {
-                    Some(key) => self.values.remove(&key),
+                    Some(key) => self.line_value(key),
                     None => self.others.remove(&name),
                 }
             }
