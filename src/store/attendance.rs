@@ -65,7 +65,7 @@ pub fn tallies(conn: &mut DbConn, class_id: i64) -> StoreResult<HashMap<i64, Tal
     tallies_among(conn, class_id, None)
 }
 
-/// The tallies of some enrolments of a class only (a learner's page, the limit check of a save).
+/// The tallies of some enrolments of a class only (a secretary's summary, the results).
 pub fn tallies_of(conn: &mut DbConn, class_id: i64, enrolment_ids: &[i64]) -> StoreResult<HashMap<i64, Tally>> {
     tallies_among(conn, class_id, Some(enrolment_ids))
 }
@@ -133,6 +133,43 @@ fn tally_of_enrolment(
         tally.add(mark);
     }
     Ok(tally)
+}
+
+/// The tallies of a few enrolments of a class (each once, those of the class only), as
+/// `tallies_of` counts them, with statements that stay prepared: the absence-limit check of
+/// every save runs this inside the write lock, where an `IN` list prepared anew and a scan of the
+/// class's marks cost more than the rest of the check (bench/RESULTS.md, issue 8).
+fn tallies_each(conn: &mut DbConn, class_id: i64, enrolment_ids: &[i64]) -> StoreResult<Vec<(i64, Tally)>> {
+    let session_days: Vec<PrimitiveDateTime> = class_sessions::table
+        .filter(class_sessions::class_id.eq(class_id))
+        .select(class_sessions::starts_at)
+        .load(conn)?;
+    let mut seen = HashSet::with_capacity(enrolment_ids.len());
+    let mut out = Vec::with_capacity(enrolment_ids.len());
+    for &enrolment_id in enrolment_ids {
+        if !seen.insert(enrolment_id) {
+            continue;
+        }
+        let enrolled_on: Option<Option<Date>> = enrolments::table
+            .filter(enrolments::id.eq(enrolment_id))
+            .filter(enrolments::class_id.eq(class_id))
+            .select(enrolments::enrolled_on)
+            .first(conn)
+            .optional()?;
+        let Some(enrolled_on) = enrolled_on else { continue };
+        let marks: Vec<String> = attendance::table
+            .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
+            .filter(class_sessions::class_id.eq(class_id))
+            .filter(attendance::enrolment_id.eq(enrolment_id))
+            .select(attendance::status)
+            .load(conn)?;
+        let mut tally = empty_tally(&session_days, enrolled_on);
+        for mark in marks.iter().filter_map(|status| Mark::parse(status)) {
+            tally.add(mark);
+        }
+        out.push((enrolment_id, tally));
+    }
+    Ok(out)
 }
 
 /// The marks of one session, by enrolment.
@@ -384,7 +421,8 @@ fn checked_lines<'a>(
     let day = session.starts_at.date();
     let roster: HashMap<i64, (Option<Date>, Option<Date>)> = enrolments::table
         .filter(enrolments::class_id.eq(session.class_id))
-        .filter(enrolments::status.eq_any(ON_ROSTER))
+        // Not `eq_any`: a statement with an `IN` list is prepared anew on every save.
+        .filter(enrolments::status.eq(ON_ROSTER[0]).or(enrolments::status.eq(ON_ROSTER[1])))
         .select((enrolments::id, enrolments::enrolled_on, enrolments::withdrawn_on))
         .load::<(i64, Option<Date>, Option<Date>)>(conn)?
         .into_iter()
@@ -504,22 +542,27 @@ fn write_changes(
     }
     for ((status, reason, made_up, version), enrolment_ids) in &groups {
         let count = enrolment_ids.len();
-        let changed = diesel::update(
-            attendance::table
-                .filter(attendance::session_id.eq(session.id))
-                .filter(attendance::enrolment_id.eq_any(enrolment_ids))
-                .filter(attendance::version.eq(version)),
-        )
-        .set((
-            attendance::status.eq(*status),
-            attendance::reason.eq(*reason),
-            attendance::made_up_session_id.eq(*made_up),
-            attendance::source.eq(req.source),
-            attendance::marked_by.eq(actor.user_id),
-            attendance::marked_at.eq(req.now_utc),
-            attendance::version.eq(version + 1),
-        ))
-        .execute(conn)?;
+        let content = LineContent { status, reason: *reason, made_up: *made_up, source: req.source };
+        let changed = if let DbConn::Sqlite(c) = conn {
+            update_lines_sqlite(c, session.id, enrolment_ids, *version, &content, actor.user_id, req.now_utc)?
+        } else {
+            diesel::update(
+                attendance::table
+                    .filter(attendance::session_id.eq(session.id))
+                    .filter(attendance::enrolment_id.eq_any(enrolment_ids))
+                    .filter(attendance::version.eq(version)),
+            )
+            .set((
+                attendance::status.eq(content.status),
+                attendance::reason.eq(content.reason),
+                attendance::made_up_session_id.eq(content.made_up),
+                attendance::source.eq(content.source),
+                attendance::marked_by.eq(actor.user_id),
+                attendance::marked_at.eq(req.now_utc),
+                attendance::version.eq(version + 1),
+            ))
+            .execute(conn)?
+        };
         if changed != count {
             return Err(StoreError::Conflict(CHANGED_AFTER_COMPARING));
         }
@@ -567,6 +610,54 @@ fn write_changes(
     Ok(Saved { written: changes.len(), reached_limit })
 }
 
+/// What a group of changed lines takes.
+struct LineContent<'a> {
+    status: &'a str,
+    reason: Option<&'a str>,
+    made_up: Option<i64>,
+    source: &'a str,
+}
+
+/// The same `UPDATE` as the portable one in `write_changes`, for SQLite, with the enrolments in
+/// one JSON array parameter instead of an `IN` list of one parameter each: diesel prepares an
+/// `UPDATE` anew on every run, and parsing a statement of 200 parameters was a sixth of the time
+/// a save holds the write lock (bench/RESULTS.md, issue 8). PostgreSQL binds the list as one
+/// array already (`= ANY($1)`).
+fn update_lines_sqlite(
+    conn: &mut diesel::SqliteConnection,
+    session_id: i64,
+    enrolment_ids: &[i64],
+    version: i32,
+    content: &LineContent<'_>,
+    marked_by: Option<i64>,
+    marked_at: PrimitiveDateTime,
+) -> StoreResult<usize> {
+    use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+    use std::fmt::Write;
+    let mut ids = String::with_capacity(enrolment_ids.len() * 8 + 2);
+    ids.push('[');
+    for (i, id) in enrolment_ids.iter().enumerate() {
+        let _ = write!(ids, "{}{id}", if i > 0 { "," } else { "" });
+    }
+    ids.push(']');
+    Ok(diesel::sql_query(
+        "UPDATE attendance SET status = ?, reason = ?, made_up_session_id = ?, source = ?, marked_by = ?, \
+         marked_at = ?, version = ? \
+         WHERE session_id = ? AND enrolment_id IN (SELECT value FROM json_each(?)) AND version = ?",
+    )
+    .bind::<Text, _>(content.status)
+    .bind::<Nullable<Text>, _>(content.reason)
+    .bind::<Nullable<BigInt>, _>(content.made_up)
+    .bind::<Text, _>(content.source)
+    .bind::<Nullable<BigInt>, _>(marked_by)
+    .bind::<Timestamp, _>(marked_at)
+    .bind::<Integer, _>(version + 1)
+    .bind::<BigInt, _>(session_id)
+    .bind::<Text, _>(ids)
+    .bind::<Integer, _>(version)
+    .execute(conn)?)
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = attendance)]
 struct NewLine<'a> {
@@ -606,7 +697,7 @@ pub fn notify_absence_limits(
     message_id_domain: &str,
 ) -> StoreResult<usize> {
     let rules = program.rules();
-    let over: Vec<(i64, Tally)> = tallies_of(conn, class.id, enrolment_ids)?
+    let over: Vec<(i64, Tally)> = tallies_each(conn, class.id, enrolment_ids)?
         .into_iter()
         .filter(|(_, t)| rules::eligibility(t, &rules) == Eligibility::CannotBecomeEligible)
         .collect();

@@ -112,39 +112,184 @@ pub use crate::domain::person::looks_like_email;
 /// The fields of a sheet with one line per enrolment (attendance, results): each `e` field names
 /// a line (kept in the page's order, each once), `amendment_reason` is the sheet's, and every
 /// other field belongs to a line, named by a prefix and the enrolment id (`s42`).
+///
+/// A form deserializes straight into it (`web::Form<LineFields>`): a sheet of 200 learners posts
+/// 800 fields, and reading them into a list of owned name/value pairs and then keying a map with
+/// a `format!`ed name per field was a tenth of the server's time per save (bench/RESULTS.md,
+/// issue 8). Names are read in place; a line's field is keyed by its short prefix and its id.
+#[derive(Debug, Default)]
 pub struct LineFields {
     pub order: Vec<i64>,
     pub amendment_reason: String,
-    values: HashMap<String, String>,
+    seen: HashSet<i64>,
+    /// The lines' fields in the order posted, sorted by key (stably: the last of a repeated
+    /// field wins) when the first is taken; a list grows without rehashing, unlike a map.
+    values: Vec<((LinePrefix, i64), String)>,
+    sorted: bool,
+    /// Fields whose name is not a short prefix and an id (kept, as the page may name any).
+    others: HashMap<String, String>,
+}
+
+/// The prefix of a line's field name (`s` of `s42`), up to 4 ASCII letters packed in a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct LinePrefix(u32);
+
+impl LinePrefix {
+    fn of(prefix: &str) -> Option<Self> {
+        let bytes = prefix.as_bytes();
+        if bytes.is_empty() || bytes.len() > 4 || !bytes.iter().all(u8::is_ascii_alphabetic) {
+            return None;
+        }
+        let mut packed = [0u8; 4];
+        packed[..bytes.len()].copy_from_slice(bytes);
+        Some(Self(u32::from_le_bytes(packed)))
+    }
+
+    /// A line field's name split into its prefix and its id (`s42` → (`s`, 42)).
+    fn split(name: &str) -> Option<(Self, i64)> {
+        let digits = name.find(|c: char| c.is_ascii_digit())?;
+        let (prefix, id) = name.split_at(digits);
+        // Only the canonical spelling of the id, as `format!("{prefix}{id}")` would write it.
+        if id.len() > 1 && id.starts_with('0') || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some((Self::of(prefix)?, id.parse().ok()?))
+    }
+}
+
+/// What a field's name says it is.
+enum FieldName<'a> {
+    Line,
+    AmendmentReason,
+    OfLine(LinePrefix, i64),
+    Other(std::borrow::Cow<'a, str>),
+}
+
+impl<'a> FieldName<'a> {
+    fn read(name: std::borrow::Cow<'a, str>) -> Self {
+        match name.as_ref() {
+            "e" => Self::Line,
+            "amendment_reason" => Self::AmendmentReason,
+            other => match LinePrefix::split(other) {
+                Some((prefix, id)) => Self::OfLine(prefix, id),
+                None => Self::Other(name),
+            },
+        }
+    }
 }
 
 impl LineFields {
     pub fn parse(fields: Vec<(String, String)>) -> Self {
-        let mut order: Vec<i64> = Vec::new();
-        let mut seen = HashSet::new();
-        let mut amendment_reason = String::new();
-        let mut values = HashMap::with_capacity(fields.len());
+        let mut out = Self::default();
         for (name, value) in fields {
-            match name.as_str() {
-                "e" => {
-                    if let Ok(id) = value.trim().parse::<i64>()
-                        && seen.insert(id)
-                    {
-                        order.push(id);
-                    }
-                }
-                "amendment_reason" => amendment_reason = text(&value),
-                _ => {
-                    values.insert(name, value);
+            out.add(FieldName::read(name.into()), value);
+        }
+        out
+    }
+
+    fn add(&mut self, name: FieldName<'_>, value: String) {
+        match name {
+            FieldName::Line => {
+                if let Ok(id) = value.trim().parse::<i64>()
+                    && self.seen.insert(id)
+                {
+                    self.order.push(id);
                 }
             }
+            FieldName::AmendmentReason => self.amendment_reason = text(&value),
+            FieldName::OfLine(prefix, id) => {
+                self.values.push(((prefix, id), value));
+                self.sorted = false;
+            }
+            FieldName::Other(name) => {
+                self.others.insert(name.into_owned(), value);
+            }
         }
-        Self { order, amendment_reason, values }
+    }
+
+    /// The value of a line's field, taken out: the last one posted under its name.
+    fn line_value(&mut self, key: (LinePrefix, i64)) -> Option<String> {
+        if !self.sorted {
+            self.values.sort_by_key(|(k, _)| *k);
+            self.sorted = true;
+        }
+        let after = self.values.partition_point(|(k, _)| *k <= key);
+        let (k, value) = self.values.get_mut(after.checked_sub(1)?)?;
+        (*k == key).then(|| std::mem::take(value))
     }
 
     /// A line's field, taken out (empty when it was not sent).
     pub fn take(&mut self, prefix: &str, id: i64) -> String {
-        self.values.remove(&format!("{prefix}{id}")).unwrap_or_default()
+        let taken = match LinePrefix::of(prefix) {
+            Some(prefix) if id >= 0 => self.line_value((prefix, id)),
+            // A prefix that is not a few letters: the name as the page wrote it, read the way
+            // the posted names were.
+            _ => {
+                let name = format!("{prefix}{id}");
+                match LinePrefix::split(&name) {
+                    Some(key) => self.line_value(key),
+                    None => self.others.remove(&name),
+                }
+            }
+        };
+        taken.unwrap_or_default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LineFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(LineFieldsVisitor)
+    }
+}
+
+struct LineFieldsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LineFieldsVisitor {
+    type Value = LineFields;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the fields of a sheet")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<LineFields, A::Error> {
+        let mut out = LineFields::default();
+        while let Some(name) = map.next_key_seed(NameSeed)? {
+            let value: String = map.next_value()?;
+            out.add(name, value);
+        }
+        Ok(out)
+    }
+}
+
+/// Reads a field's name without copying it, unless it is kept whole.
+struct NameSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for NameSeed {
+    type Value = FieldName<'static>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NameSeed {
+    type Value = FieldName<'static>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(match FieldName::read(name.into()) {
+            FieldName::Line => FieldName::Line,
+            FieldName::AmendmentReason => FieldName::AmendmentReason,
+            FieldName::OfLine(prefix, id) => FieldName::OfLine(prefix, id),
+            FieldName::Other(name) => FieldName::Other(name.into_owned().into()),
+        })
+    }
+
+    fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Self::Value, E> {
+        Ok(FieldName::read(name.into()))
     }
 }
 
@@ -169,6 +314,41 @@ mod tests {
         assert_eq!(fields.take("s", 3), "late");
         assert_eq!(fields.take("s", 3), "", "taken once");
         assert_eq!(fields.take("r", 7), "");
+    }
+
+    #[test]
+    fn line_fields_read_from_a_posted_form_as_from_pairs() {
+        let body = "csrf_token=t&e=7&s7=present&r7=%E1%BB%90m+n%E1%BA%B7ng&e=3&s3=late&v3=2&s042=x&xy15=a\
+                    &s-5=b&amendment_reason=+Sai+s%C3%B3t+&e=7&s7=late&%73%39=decoded&long_prefix9=c";
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
+        let mut posted: LineFields = serde_urlencoded::from_str(body).unwrap();
+        let mut listed = LineFields::parse(pairs);
+        assert_eq!(posted.order, vec![7, 3]);
+        assert_eq!(posted.order, listed.order);
+        assert_eq!(posted.amendment_reason, "Sai sót");
+        assert_eq!(posted.amendment_reason, listed.amendment_reason);
+        for (prefix, id) in [
+            ("s", 7),
+            ("r", 7),
+            ("s", 3),
+            ("v", 3),
+            ("s", 42),
+            ("s", -5),
+            ("s", 9),
+            ("xy", 15),
+            ("x", 15),
+            ("long_prefix", 9),
+        ] {
+            assert_eq!(posted.take(prefix, id), listed.take(prefix, id), "{prefix}{id}");
+        }
+        let mut again: LineFields = serde_urlencoded::from_str(body).unwrap();
+        assert_eq!(again.take("s", 7), "late", "the last of a repeated field");
+        assert_eq!(again.take("r", 7), "Ốm nặng");
+        assert_eq!(again.take("s", 9), "decoded", "an encoded name");
+        assert_eq!(again.take("s", 42), "", "s042 is not s42");
+        assert_eq!(again.take("s", -5), "b");
+        assert_eq!(again.take("xy", 15), "a");
+        assert_eq!(again.take("long_prefix", 9), "c");
     }
 
     #[test]

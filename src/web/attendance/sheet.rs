@@ -65,9 +65,9 @@ impl SheetForm {
         form
     }
 
-    fn from_fields(fields: Vec<(String, String)>) -> Self {
-        let mut fields = forms::LineFields::parse(fields);
+    fn from_fields(mut fields: forms::LineFields) -> Self {
         let mut form = SheetForm { amendment_reason: fields.amendment_reason.clone(), ..Default::default() };
+        form.lines.reserve(fields.order.len());
         for id in std::mem::take(&mut fields.order) {
             let typed = Typed {
                 status: fields.take("s", id),
@@ -227,7 +227,7 @@ pub async fn save(
     page: Page,
     state: web::Data<AppState>,
     path: SessionPath,
-    fields: web::Form<Vec<(String, String)>>,
+    fields: web::Form<forms::LineFields>,
 ) -> AppResult<HttpResponse> {
     let (class_id, session_id) = path.into_inner();
     let ctx = teaching_context(&state, &user, class_id, session_id).await?;
@@ -244,7 +244,7 @@ pub async fn amend(
     page: Page,
     state: web::Data<AppState>,
     path: SessionPath,
-    fields: web::Form<Vec<(String, String)>>,
+    fields: web::Form<forms::LineFields>,
 ) -> AppResult<HttpResponse> {
     let (class_id, session_id) = path.into_inner();
     let ctx = teaching_context(&state, &user, class_id, session_id).await?;

@@ -122,12 +122,10 @@ async fn first_field(headers: &actix_web::http::header::HeaderMap, head: Bytes) 
     String::from_utf8(value).ok()
 }
 
+/// The first field `name` of an urlencoded body, read in place up to it: a sheet posts hundreds
+/// of fields after the token, and copying all of them to find it was a twentieth of a save's time.
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
+    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 #[cfg(test)]

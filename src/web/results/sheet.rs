@@ -72,8 +72,7 @@ impl SheetForm {
         form
     }
 
-    fn from_fields(fields: Vec<(String, String)>) -> Self {
-        let mut fields = forms::LineFields::parse(fields);
+    fn from_fields(mut fields: forms::LineFields) -> Self {
         let mut form = SheetForm { amendment_reason: fields.amendment_reason.clone(), ..Default::default() };
         for id in std::mem::take(&mut fields.order) {
             let typed = Typed {
@@ -161,7 +160,7 @@ pub async fn save(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    fields: web::Form<Vec<(String, String)>>,
+    fields: web::Form<forms::LineFields>,
 ) -> AppResult<HttpResponse> {
     let loaded = load(&state, &user, id.into_inner()).await?;
     let form = SheetForm::from_fields(fields.into_inner());
@@ -179,7 +178,7 @@ pub async fn amend(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    fields: web::Form<Vec<(String, String)>>,
+    fields: web::Form<forms::LineFields>,
 ) -> AppResult<HttpResponse> {
     let loaded = load(&state, &user, id.into_inner()).await?;
     let form = SheetForm::from_fields(fields.into_inner());
