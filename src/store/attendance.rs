@@ -79,10 +79,7 @@ fn tallies_among(conn: &mut DbConn, class_id: i64, only: Option<&[i64]>) -> Stor
         q = q.filter(enrolments::id.eq_any(ids.to_vec()));
     }
     let learners: Vec<(i64, Option<Date>)> = q.load(conn)?;
-    let starts: Vec<PrimitiveDateTime> = class_sessions::table
-        .filter(class_sessions::class_id.eq(class_id))
-        .select(class_sessions::starts_at)
-        .load(conn)?;
+    let starts = session_starts(conn, class_id)?;
     let mut marks = attendance::table
         .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
         .filter(class_sessions::class_id.eq(class_id))
@@ -118,17 +115,33 @@ fn tally_of_enrolment(
     enrolment_id: i64,
     enrolled_on: Option<Date>,
 ) -> StoreResult<Tally> {
-    let session_days: Vec<PrimitiveDateTime> = class_sessions::table
+    let session_days = session_starts(conn, class_id)?;
+    tally_with_sessions(conn, class_id, enrolment_id, &session_days, enrolled_on)
+}
+
+/// When each session of a class starts.
+fn session_starts(conn: &mut DbConn, class_id: i64) -> StoreResult<Vec<PrimitiveDateTime>> {
+    Ok(class_sessions::table
         .filter(class_sessions::class_id.eq(class_id))
         .select(class_sessions::starts_at)
-        .load(conn)?;
+        .load(conn)?)
+}
+
+/// One learner's tally from their marks, with the class's sessions already read.
+fn tally_with_sessions(
+    conn: &mut DbConn,
+    class_id: i64,
+    enrolment_id: i64,
+    session_days: &[PrimitiveDateTime],
+    enrolled_on: Option<Date>,
+) -> StoreResult<Tally> {
     let marks: Vec<String> = attendance::table
         .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
         .filter(class_sessions::class_id.eq(class_id))
         .filter(attendance::enrolment_id.eq(enrolment_id))
         .select(attendance::status)
         .load(conn)?;
-    let mut tally = empty_tally(&session_days, enrolled_on);
+    let mut tally = empty_tally(session_days, enrolled_on);
     for mark in marks.iter().filter_map(|status| Mark::parse(status)) {
         tally.add(mark);
     }
@@ -140,10 +153,7 @@ fn tally_of_enrolment(
 /// every save runs this inside the write lock, where an `IN` list prepared anew and a scan of the
 /// class's marks cost more than the rest of the check (bench/RESULTS.md, issue 8).
 fn tallies_each(conn: &mut DbConn, class_id: i64, enrolment_ids: &[i64]) -> StoreResult<Vec<(i64, Tally)>> {
-    let session_days: Vec<PrimitiveDateTime> = class_sessions::table
-        .filter(class_sessions::class_id.eq(class_id))
-        .select(class_sessions::starts_at)
-        .load(conn)?;
+    let session_days = session_starts(conn, class_id)?;
     let mut seen = HashSet::with_capacity(enrolment_ids.len());
     let mut out = Vec::with_capacity(enrolment_ids.len());
     for &enrolment_id in enrolment_ids {
@@ -157,17 +167,7 @@ fn tallies_each(conn: &mut DbConn, class_id: i64, enrolment_ids: &[i64]) -> Stor
             .first(conn)
             .optional()?;
         let Some(enrolled_on) = enrolled_on else { continue };
-        let marks: Vec<String> = attendance::table
-            .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
-            .filter(class_sessions::class_id.eq(class_id))
-            .filter(attendance::enrolment_id.eq(enrolment_id))
-            .select(attendance::status)
-            .load(conn)?;
-        let mut tally = empty_tally(&session_days, enrolled_on);
-        for mark in marks.iter().filter_map(|status| Mark::parse(status)) {
-            tally.add(mark);
-        }
-        out.push((enrolment_id, tally));
+        out.push((enrolment_id, tally_with_sessions(conn, class_id, enrolment_id, &session_days, enrolled_on)?));
     }
     Ok(out)
 }
@@ -633,13 +633,7 @@ fn update_lines_sqlite(
     marked_at: PrimitiveDateTime,
 ) -> StoreResult<usize> {
     use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
-    use std::fmt::Write;
-    let mut ids = String::with_capacity(enrolment_ids.len() * 8 + 2);
-    ids.push('[');
-    for (i, id) in enrolment_ids.iter().enumerate() {
-        let _ = write!(ids, "{}{id}", if i > 0 { "," } else { "" });
-    }
-    ids.push(']');
+    let ids = serde_json::to_string(enrolment_ids).map_err(|e| StoreError::Other(e.into()))?;
     Ok(diesel::sql_query(
         "UPDATE attendance SET status = ?, reason = ?, made_up_session_id = ?, source = ?, marked_by = ?, \
          marked_at = ?, version = ? \

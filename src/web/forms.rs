@@ -179,6 +179,8 @@ impl<'a> FieldName<'a> {
 }
 
 impl LineFields {
+    /// From a list of pairs, as the tests compare with a posted form.
+    #[cfg(test)]
     pub fn parse(fields: Vec<(String, String)>) -> Self {
         let mut out = Self::default();
         for (name, value) in fields {

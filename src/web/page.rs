@@ -47,7 +47,10 @@ pub struct Page {
     state: web::Data<AppState>,
     #[serde(skip)]
     session: Session,
-    /// Where this page would be kept as rendered, when it may be (see `remembered`).
+    #[serde(skip)]
+    req: HttpRequest,
+    /// Where this page is kept once rendered: set when it asked for a kept copy and found none
+    /// (see `remembered`).
     #[serde(skip)]
     keep: Option<Keep>,
 }
@@ -55,8 +58,6 @@ pub struct Page {
 struct Keep {
     version: i64,
     key: PageKey,
-    /// The page asked for itself and was not kept yet: keep it once rendered.
-    wanted: bool,
     /// This request renders the page for others asking for it at the same time.
     _turn: Option<Turn>,
 }
@@ -120,26 +121,6 @@ impl Page {
                 })
                 .collect(),
         };
-        let flashes = s.take_flashes();
-        let csrf = s.csrf_token();
-        let keep = match user {
-            Some(u) if flashes.is_empty() && req.method() == Method::GET => {
-                state.data_version(req).map(|version| Keep {
-                    version,
-                    key: PageKey {
-                        user_id: u.id(),
-                        session_version: u.user.session_version,
-                        csrf: csrf.clone(),
-                        lang,
-                        uri: req.uri().path_and_query().map_or(path.as_str(), |p| p.as_str()).to_owned(),
-                        minute: state.clock().unix().div_euclid(60),
-                    },
-                    wanted: false,
-                    _turn: None,
-                })
-            }
-            _ => None,
-        };
         let user = user.map(|u| UserSummary {
             name: u.user.display_name.clone(),
             email: u.user.email.clone(),
@@ -147,16 +128,17 @@ impl Page {
         });
         Self {
             lang,
-            csrf,
+            csrf: s.csrf_token(),
             title: String::new(),
             school_name: state.school().school_name,
             path,
-            flashes,
+            flashes: s.take_flashes(),
             user,
             nav,
             state: state.clone(),
             session,
-            keep,
+            req: req.clone(),
+            keep: None,
         }
     }
 
@@ -194,7 +176,7 @@ impl Page {
 
     pub fn render_status<V: Serialize>(&self, status: StatusCode, template: &str, view: &V) -> AppResult<HttpResponse> {
         let body = Bytes::from(self.state.templates.render_value(template, page_data(self, view)?)?);
-        if let Some(keep) = self.keep.as_ref().filter(|k| k.wanted && status == StatusCode::OK) {
+        if let Some(keep) = self.keep.as_ref().filter(|_| status == StatusCode::OK) {
             self.state.remembered.keep_page(keep.version, keep.key.clone(), body.clone());
         }
         Ok(html(status, body))
@@ -205,12 +187,23 @@ impl Page {
     /// the page is kept when it renders. For pages that are a function of those and the rows
     /// only, asked after their access rule has passed.
     pub async fn remembered(&mut self) -> Option<HttpResponse> {
-        let keep = self.keep.as_mut()?;
-        match self.state.remembered.page_or_turn(keep.version, &keep.key).await {
+        let user = already_loaded(&self.req)?;
+        if !self.flashes.is_empty() || self.req.method() != Method::GET {
+            return None;
+        }
+        let version = self.state.data_version(&self.req)?;
+        let key = PageKey {
+            user_id: user.id(),
+            session_version: user.user.session_version,
+            csrf: self.csrf.clone(),
+            lang: self.lang,
+            uri: self.req.uri().path_and_query().map_or(self.path.as_str(), |p| p.as_str()).to_owned(),
+            minute: self.state.clock().unix().div_euclid(60),
+        };
+        match self.state.remembered.page_or_turn(version, &key).await {
             Lookup::Kept(body) => Some(html(StatusCode::OK, body)),
             Lookup::Render(turn) => {
-                keep.wanted = true;
-                keep._turn = turn;
+                self.keep = Some(Keep { version, key, _turn: turn });
                 None
             }
         }
