@@ -9,19 +9,12 @@
 //! the watcher is absent and nothing is kept.
 
 use diesel::connection::SimpleConnection;
-use diesel::sql_types::BigInt;
 use diesel::sqlite::SqliteConnection;
-use diesel::{Connection, QueryableByName, RunQueryDsl};
+use diesel::{Connection, RunQueryDsl};
 
 use super::DatabaseUrl;
 
 pub struct DataVersion(Option<parking_lot::Mutex<SqliteConnection>>);
-
-#[derive(QueryableByName)]
-struct Row {
-    #[diesel(sql_type = BigInt)]
-    data_version: i64,
-}
 
 impl DataVersion {
     /// A watcher of the database at `url`, once its file exists; none for PostgreSQL or a
@@ -45,8 +38,7 @@ impl DataVersion {
     /// kept or reused). Values only compare for equality, and grow.
     pub fn current(&self) -> Option<i64> {
         let conn = self.0.as_ref()?;
-        let row: Row = diesel::sql_query("PRAGMA data_version").get_result(&mut *conn.lock()).ok()?;
-        Some(row.data_version)
+        super::kept_sql::DataVersionNow.get_result(&mut *conn.lock()).ok()
     }
 }
 

@@ -3,7 +3,9 @@
 //! (and create a new file) when a PostgreSQL URL is mistyped or unreachable.
 
 mod data_version;
+pub mod kept_sql;
 pub mod schema;
+pub(crate) mod writer;
 
 pub use data_version::DataVersion;
 
@@ -61,7 +63,7 @@ impl DatabaseUrl {
         (self.backend == Backend::Sqlite).then_some(self.target.as_str())
     }
 
-    fn connect(&self) -> Result<DbConn, ConnectionError> {
+    pub(crate) fn connect(&self) -> Result<DbConn, ConnectionError> {
         match self.backend {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target)?;
@@ -95,6 +97,8 @@ pub fn redact(url: &str) -> String {
 
 pub struct Manager {
     url: DatabaseUrl,
+    /// Held for as long as the pool lives (see `writer`).
+    _writer: Option<std::sync::Arc<writer::Writer>>,
 }
 
 impl ManageConnection for Manager {
@@ -133,13 +137,17 @@ pub fn connect(url: &str, max_connections: u32) -> anyhow::Result<Pool> {
     if filled > 0 {
         tracing::info!(filled, "sort keys of people computed after a migration");
     }
+    let writer = match &mut first {
+        DbConn::Sqlite(conn) => writer::register(conn, &url)?,
+        DbConn::Postgres(_) => None,
+    };
     drop(first);
     let pool = r2d2::Pool::builder()
         .max_size(max_connections)
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(10))
         .test_on_check_out(false)
-        .build(Manager { url })
+        .build(Manager { url, _writer: writer })
         .context("Không tạo được nhóm kết nối cơ sở dữ liệu")?;
     Ok(pool)
 }

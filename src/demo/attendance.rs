@@ -17,7 +17,8 @@ const ABSENCE_REASONS: [&str; 6] = [
 ];
 
 /// Attendance in the classes the demo has: the running class for its sessions held so far
-/// (by `now`, local time) and the assessing class for all of them. Most learners attend (a few
+/// (by `now`, local time), the assessing and closed classes for all of them (in the closed
+/// class, whose results are locked, nobody missed more than one session, with a reason). Most learners attend (a few
 /// late); some miss a session with a reason or without one; two learners of the assessing
 /// class and one of the running class (when it has had three sessions) miss more than the
 /// program allows — their limit emails are queued; one learner of the assessing class made a
@@ -33,18 +34,23 @@ pub fn attendance(conn: &mut DbConn, mail: &MailContext, now: time::PrimitiveDat
     let actor = Actor::system("dữ liệu mẫu");
     let mut dice = Dice(0xA77E_4DA4_CE11);
     let all = classes::list(conn, &ClassFilter::default())?;
-    let taking: Vec<(i64, bool)> = all
+    let taking: Vec<(i64, ClassStatus)> = all
         .iter()
         .filter_map(|c| match ClassStatus::parse(&c.status) {
-            Some(ClassStatus::Assessing) => Some((c.id, true)),
-            Some(ClassStatus::Running) => Some((c.id, false)),
+            Some(status @ (ClassStatus::Running | ClassStatus::Assessing | ClassStatus::Closed)) => {
+                Some((c.id, status))
+            }
             _ => None,
         })
         .collect();
     let mut made_up = false;
-    for (class_id, assessing) in taking {
-        let held: Vec<sessions::Session> =
-            sessions::of_class(conn, class_id)?.into_iter().filter(|s| assessing || s.starts_at <= now).collect();
+    for (class_id, status) in taking {
+        let (assessing, closed) = (status == ClassStatus::Assessing, status == ClassStatus::Closed);
+        let held: Vec<sessions::Session> = sessions::of_class(conn, class_id)?
+            .into_iter()
+            .filter(|s| status != ClassStatus::Running || s.starts_at <= now)
+            .collect();
+        let mut missed_once = std::collections::HashSet::new();
         let learners = marks::learners(conn, class_id, &crate::store::Scope::All)?;
         // Who misses more than allowed: the 3rd learner of the assessing class and one in the
         // middle of its list, the 5th of the running one (once it has had three sessions).
@@ -66,7 +72,15 @@ pub fn attendance(conn: &mut DbConn, mail: &MailContext, now: time::PrimitiveDat
                     continue;
                 }
                 let roll = dice.below(100);
-                let (mark, reason) = if over.contains(&i) && k < 3 {
+                let (mark, reason) = if closed {
+                    if roll < 4 && missed_once.insert(i) {
+                        (Mark::Excused, dice.pick(&ABSENCE_REASONS))
+                    } else if roll < 11 {
+                        (Mark::Late, "")
+                    } else {
+                        (Mark::Present, "")
+                    }
+                } else if over.contains(&i) && k < 3 {
                     if k == 1 { (Mark::Unexcused, "") } else { (Mark::Excused, dice.pick(&ABSENCE_REASONS)) }
                 } else if roll < 4 {
                     (Mark::Excused, dice.pick(&ABSENCE_REASONS))

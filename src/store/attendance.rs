@@ -9,6 +9,8 @@
 //! records an amendment in the audit log with its reason, and queues the absence-limit emails
 //! of the learners who can no longer become eligible (once per enrolment).
 
+mod grouped_update;
+
 use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
@@ -339,6 +341,8 @@ pub struct Saved {
 
 /// A stored line as a save compares it.
 struct Current {
+    /// The line's row: a changed line is updated by it, one seek in the table instead of two.
+    id: i64,
     status: String,
     reason: Option<String>,
     made_up_session_id: Option<i64>,
@@ -481,16 +485,17 @@ fn stored_lines(conn: &mut DbConn, session_id: i64) -> StoreResult<HashMap<i64, 
     Ok(attendance::table
         .filter(attendance::session_id.eq(session_id))
         .select((
+            attendance::id,
             attendance::enrolment_id,
             attendance::status,
             attendance::reason,
             attendance::made_up_session_id,
             attendance::version,
         ))
-        .load::<(i64, String, Option<String>, Option<i64>, i32)>(conn)?
+        .load::<(i64, i64, String, Option<String>, Option<i64>, i32)>(conn)?
         .into_iter()
-        .map(|(e, status, reason, made_up_session_id, version)| {
-            (e, Current { status, reason, made_up_session_id, version })
+        .map(|(id, e, status, reason, made_up_session_id, version)| {
+            (e, Current { id, status, reason, made_up_session_id, version })
         })
         .collect())
 }
@@ -529,7 +534,7 @@ fn write_changes(
     // The changed lines, one statement for each content and version they had (a sheet marked
     // present by a lecturer is one or two statements, not one per learner), each line
     // overwritten only if its version is still the one compared.
-    // (status, reason, make-up session, version compared) → the lines that take them.
+    // (status, reason, make-up session, version compared) → the rows of the lines that take them.
     type Content<'a> = (&'a str, Option<&'a str>, Option<i64>, i32);
     let mut groups: HashMap<Content<'_>, Vec<i64>> = HashMap::new();
     for change in changes {
@@ -537,19 +542,19 @@ fn write_changes(
             groups
                 .entry((change.line.mark.code(), change.reason.as_deref(), change.made_up, before.version))
                 .or_default()
-                .push(change.line.enrolment_id);
+                .push(before.id);
         }
     }
-    for ((status, reason, made_up, version), enrolment_ids) in &groups {
-        let count = enrolment_ids.len();
+    for ((status, reason, made_up, version), line_ids) in &groups {
+        let count = line_ids.len();
         let content = LineContent { status, reason: *reason, made_up: *made_up, source: req.source };
         let changed = if let DbConn::Sqlite(c) = conn {
-            update_lines_sqlite(c, session.id, enrolment_ids, *version, &content, actor.user_id, req.now_utc)?
+            grouped_update::run(c, session.id, line_ids, *version, &content, actor.user_id, req.now_utc)?
         } else {
             diesel::update(
                 attendance::table
                     .filter(attendance::session_id.eq(session.id))
-                    .filter(attendance::enrolment_id.eq_any(enrolment_ids))
+                    .filter(attendance::id.eq_any(line_ids))
                     .filter(attendance::version.eq(version)),
             )
             .set((
@@ -618,40 +623,6 @@ struct LineContent<'a> {
     source: &'a str,
 }
 
-/// The same `UPDATE` as the portable one in `write_changes`, for SQLite, with the enrolments in
-/// one JSON array parameter instead of an `IN` list of one parameter each: diesel prepares an
-/// `UPDATE` anew on every run, and parsing a statement of 200 parameters was a sixth of the time
-/// a save holds the write lock (bench/RESULTS.md, issue 8). PostgreSQL binds the list as one
-/// array already (`= ANY($1)`).
-fn update_lines_sqlite(
-    conn: &mut diesel::SqliteConnection,
-    session_id: i64,
-    enrolment_ids: &[i64],
-    version: i32,
-    content: &LineContent<'_>,
-    marked_by: Option<i64>,
-    marked_at: PrimitiveDateTime,
-) -> StoreResult<usize> {
-    use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
-    let ids = serde_json::to_string(enrolment_ids).map_err(|e| StoreError::Other(e.into()))?;
-    Ok(diesel::sql_query(
-        "UPDATE attendance SET status = ?, reason = ?, made_up_session_id = ?, source = ?, marked_by = ?, \
-         marked_at = ?, version = ? \
-         WHERE session_id = ? AND enrolment_id IN (SELECT value FROM json_each(?)) AND version = ?",
-    )
-    .bind::<Text, _>(content.status)
-    .bind::<Nullable<Text>, _>(content.reason)
-    .bind::<Nullable<BigInt>, _>(content.made_up)
-    .bind::<Text, _>(content.source)
-    .bind::<Nullable<BigInt>, _>(marked_by)
-    .bind::<Timestamp, _>(marked_at)
-    .bind::<Integer, _>(version + 1)
-    .bind::<BigInt, _>(session_id)
-    .bind::<Text, _>(ids)
-    .bind::<Integer, _>(version)
-    .execute(conn)?)
-}
-
 #[derive(Insertable)]
 #[diesel(table_name = attendance)]
 struct NewLine<'a> {
@@ -682,7 +653,8 @@ fn insert_lines(conn: &mut DbConn, lines: &[NewLine<'_>]) -> StoreResult<()> {
 
 /// Queues the absence-limit emails of those of `enrolment_ids` who can no longer become
 /// eligible: to the learner (when they have an email) and to their chi bộ's secretaries, once
-/// per enrolment (the outbox key). Returns how many learners are over the limit.
+/// per enrolment (the outbox key): a secretary appointed after the learner went over the limit
+/// is not written to. Returns how many learners are over the limit.
 pub fn notify_absence_limits(
     conn: &mut DbConn,
     class: &Class,
@@ -697,6 +669,12 @@ pub fn notify_absence_limits(
         .collect();
     let class_name = class_names::full_name(&program.name, class.ordinal, class.year);
     for (enrolment_id, tally) in &over {
+        // A learner over the limit stays over it: most saves find the emails queued already, and
+        // one seek in the outbox's keys says so before anything is gathered for them.
+        let learner_key = format!("absence-limit:{enrolment_id}");
+        if outbox::any_keyed_under(conn, &learner_key)? {
+            continue;
+        }
         let (person_id, full_name, email, unit): (i64, String, Option<String>, i64) = enrolments::table
             .inner_join(people::table)
             .filter(enrolments::id.eq(enrolment_id))
@@ -704,15 +682,7 @@ pub fn notify_absence_limits(
             .first(conn)?;
         let email = email.filter(|e| !e.trim().is_empty());
         let secretaries = super::orgs::secretaries_of(conn, unit)?;
-        // A learner over the limit stays over it: most saves find every email queued already
-        // and need not gather what the emails say.
-        let learner_key = format!("absence-limit:{enrolment_id}");
-        let keys: Vec<String> = email
-            .iter()
-            .map(|_| learner_key.clone())
-            .chain(secretaries.iter().map(|(user_id, ..)| format!("{learner_key}:secretary:{user_id}")))
-            .collect();
-        if outbox::count_with_keys(conn, &keys)? == keys.len() as i64 {
+        if email.is_none() && secretaries.is_empty() {
             continue;
         }
         let missed = missed_sessions(conn, *enrolment_id)?;
@@ -762,7 +732,7 @@ pub fn notify_absence_limits(
             outbox::enqueue(
                 conn,
                 &NewEmail {
-                    key: format!("absence-limit:{enrolment_id}:secretary:{user_id}"),
+                    key: format!("{learner_key}:secretary:{user_id}"),
                     to_email: address,
                     to_name: name,
                     user_id: Some(user_id),

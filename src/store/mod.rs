@@ -104,22 +104,6 @@ macro_rules! with_rows {
 }
 pub(crate) use with_rows;
 
-/// The writers of this process to each SQLite file, one at a time and in the order they came
-/// (see `write_tx`), by the file's path. A lock lives as long as the process: the server opens
-/// one file, a test run a few hundred.
-fn sqlite_writer_lock(conn: &mut diesel::SqliteConnection) -> Result<&'static parking_lot::Mutex<()>, DieselError> {
-    use diesel::RunQueryDsl;
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
-    static LOCKS: LazyLock<Mutex<HashMap<String, &'static parking_lot::Mutex<()>>>> = LazyLock::new(Default::default);
-    let file: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
-        "(SELECT file FROM pragma_database_list WHERE name = 'main')",
-    ))
-    .get_result(conn)?;
-    let mut locks = LOCKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    Ok(*locks.entry(file).or_insert_with(|| Box::leak(Box::new(parking_lot::Mutex::new(())))))
-}
-
 /// Runs `f` in a transaction that writes. On SQLite it begins with BEGIN IMMEDIATE: a deferred
 /// transaction that reads first and writes later cannot wait for another writer and fails with
 /// "database is locked" at once; an immediate one queues behind the busy timeout. Inside an
@@ -128,7 +112,9 @@ fn sqlite_writer_lock(conn: &mut diesel::SqliteConnection) -> Result<&'static pa
 /// The writers of this process first queue on a fair lock, and only the one at its head asks
 /// SQLite: SQLite's busy handler polls with sleeps growing to 100 ms, so 32 writers waiting on
 /// it were served in no order and some waited seconds (bench/RESULTS.md, issue 8). Other
-/// processes (the command line) still meet the busy timeout.
+/// processes (the command line) still meet the busy timeout. The one at the head writes on the
+/// file's connection kept for writing (`db::writer`), whose page cache outlives its writes; `f`
+/// gets that connection, so it must do all its work through the connection it is given.
 pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -136,38 +122,53 @@ where
 {
     use diesel::Connection;
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    let writer = match conn {
-        DbConn::Sqlite(c) => {
-            let depth =
-                <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::transaction_manager_status_mut(
-                    c,
-                )
-                .transaction_depth()?;
-            if depth.is_some() {
-                None
-            } else {
-                let writer = sqlite_writer_lock(c)?.lock();
-                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-                Some(writer)
-            }
-        }
-        DbConn::Postgres(_) => None,
-    };
-    let Some(writer) = writer else {
+    let DbConn::Sqlite(c) = conn else { return conn.transaction(f) };
+    if in_transaction(c)? {
         return conn.transaction(f);
-    };
-    let result = f(conn);
-    let DbConn::Sqlite(c) = conn else { unreachable!("the connection does not change backend") };
-    let ended = match result {
-        Ok(value) => <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::commit_transaction(c)
-            .map(|()| value)
-            .map_err(E::from),
-        Err(e) => <AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::rollback_transaction(c)
-            .map_err(E::from)
-            .and(Err(e)),
-    };
-    parking_lot::MutexGuard::unlock_fair(writer);
-    ended
+    }
+    let writer = crate::db::writer::of(c)?;
+    let mut turn = writer.turn.lock();
+    // The connection kept for writing when there is one (opened on the first write, again after
+    // a write that left it in doubt); otherwise, or when it cannot be opened, the caller's own.
+    let mut kept = turn.take().or_else(|| writer.url.as_ref().and_then(|url| url.connect().ok()));
+    let on = kept.as_mut().unwrap_or(conn);
+    let ended = immediate(on, f);
+    if let Some(DbConn::Sqlite(c)) = &mut kept
+        && matches!(in_transaction(c), Ok(false))
+    {
+        *turn = kept;
+    }
+    parking_lot::MutexGuard::unlock_fair(turn);
+    return ended;
+
+    /// `f` in a transaction begun with BEGIN IMMEDIATE, committed when it succeeds.
+    fn immediate<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<DieselError>,
+    {
+        type Manager = AnsiTransactionManager;
+        let DbConn::Sqlite(c) = conn else { unreachable!("only SQLite takes turns") };
+        Manager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+        let result = f(conn);
+        let DbConn::Sqlite(c) = conn else { unreachable!("the connection does not change backend") };
+        match result {
+            Ok(value) => <Manager as TransactionManager<diesel::SqliteConnection>>::commit_transaction(c)
+                .map(|()| value)
+                .map_err(E::from),
+            Err(e) => <Manager as TransactionManager<diesel::SqliteConnection>>::rollback_transaction(c)
+                .map_err(E::from)
+                .and(Err(e)),
+        }
+    }
+}
+
+/// Whether a transaction is open on `conn` (a write inside it is a savepoint, in its turn).
+fn in_transaction(conn: &mut diesel::SqliteConnection) -> Result<bool, DieselError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    Ok(<AnsiTransactionManager as TransactionManager<diesel::SqliteConnection>>::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some())
 }
 
 /// A LIKE pattern matching `text` anywhere, with LIKE's own characters escaped (use with

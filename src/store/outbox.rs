@@ -172,12 +172,16 @@ pub fn enqueue_many(
     Ok(inserted)
 }
 
-/// How many of `keys` are queued already (sent or not).
-pub fn count_with_keys(conn: &mut DbConn, keys: &[String]) -> StoreResult<i64> {
-    if keys.is_empty() {
-        return Ok(0);
-    }
-    Ok(outbox::table.filter(outbox::message_key.eq_any(keys)).count().get_result(conn)?)
+/// Whether a message keyed `key`, or `key:` followed by anything, was ever queued (sent or not):
+/// one seek in the key's index instead of a `LIKE`.
+pub fn any_keyed_under(conn: &mut DbConn, key: &str) -> StoreResult<bool> {
+    // `;` follows `:` in every collation SQLite and PostgreSQL use for ASCII.
+    let (below, above) = (format!("{key}:"), format!("{key};"));
+    Ok(diesel::select(diesel::dsl::exists(
+        outbox::table
+            .filter(outbox::message_key.eq(key).or(outbox::message_key.ge(below).and(outbox::message_key.lt(above)))),
+    ))
+    .get_result(conn)?)
 }
 
 /// The id and queueing time of the newest message whose key starts with `prefix` (which must

@@ -503,4 +503,14 @@ async fn the_demo_has_scores_being_assessed_with_a_resit_and_the_closed_class_lo
     let locked_at: Option<time::PrimitiveDateTime> =
         classes::table.find(closed).select(classes::results_locked_at).first(&mut *c).unwrap();
     assert!(locked_at.is_some());
+    // The closed class's attendance is on record too: every session marked for every learner,
+    // nobody missing more than one (with a reason), so each locked score stands on it.
+    let tallies = boiduong::store::attendance::tallies(&mut c, closed).unwrap();
+    assert_eq!(tallies.len(), finals.len());
+    for (enrolment, t) in &tallies {
+        assert!(t.sessions >= 5, "{enrolment}: {t:?}");
+        assert_eq!(t.present + t.late + t.excused, t.sessions, "{enrolment}: every session marked, {t:?}");
+        assert!(t.excused <= 1 && t.unexcused == 0, "{enrolment}: {t:?}");
+    }
+    assert!(tallies.values().any(|t| t.excused == 1) && tallies.values().any(|t| t.late > 0));
 }
