@@ -343,6 +343,7 @@ pub struct Saved {
 struct Current {
     /// The line's row: a changed line is updated by it, one seek in the table instead of two.
     id: i64,
+    marked_by: Option<i64>,
     status: String,
     reason: Option<String>,
     made_up_session_id: Option<i64>,
@@ -486,16 +487,17 @@ fn stored_lines(conn: &mut DbConn, session_id: i64) -> StoreResult<HashMap<i64, 
         .filter(attendance::session_id.eq(session_id))
         .select((
             attendance::id,
+            attendance::marked_by,
             attendance::enrolment_id,
             attendance::status,
             attendance::reason,
             attendance::made_up_session_id,
             attendance::version,
         ))
-        .load::<(i64, i64, String, Option<String>, Option<i64>, i32)>(conn)?
+        .load::<(i64, Option<i64>, i64, String, Option<String>, Option<i64>, i32)>(conn)?
         .into_iter()
-        .map(|(id, e, status, reason, made_up_session_id, version)| {
-            (e, Current { id, status, reason, made_up_session_id, version })
+        .map(|(id, marked_by, e, status, reason, made_up_session_id, version)| {
+            (e, Current { id, marked_by, status, reason, made_up_session_id, version })
         })
         .collect())
 }
@@ -533,23 +535,33 @@ fn write_changes(
     })?;
     // The changed lines, one statement for each content and version they had (a sheet marked
     // present by a lecturer is one or two statements, not one per learner), each line
-    // overwritten only if its version is still the one compared.
-    // (status, reason, make-up session, version compared) → the rows of the lines that take them.
-    type Content<'a> = (&'a str, Option<&'a str>, Option<i64>, i32);
+    // overwritten only if its version is still the one compared. (Status, reason, make-up
+    // session, version compared, whether who marked it or its make-up session change) → the rows
+    // of the lines that take them.
+    type Content<'a> = (&'a str, Option<&'a str>, Option<i64>, i32, bool);
     let mut groups: HashMap<Content<'_>, Vec<i64>> = HashMap::new();
     for change in changes {
         if let Some(before) = change.before {
+            let references_change = before.marked_by != actor.user_id || before.made_up_session_id != change.made_up;
             groups
-                .entry((change.line.mark.code(), change.reason.as_deref(), change.made_up, before.version))
+                .entry((
+                    change.line.mark.code(),
+                    change.reason.as_deref(),
+                    change.made_up,
+                    before.version,
+                    references_change,
+                ))
                 .or_default()
                 .push(before.id);
         }
     }
-    for ((status, reason, made_up, version), line_ids) in &groups {
+    for ((status, reason, made_up, version, references_change), line_ids) in &groups {
         let count = line_ids.len();
         let content = LineContent { status, reason: *reason, made_up: *made_up, source: req.source };
         let changed = if let DbConn::Sqlite(c) = conn {
-            grouped_update::run(c, session.id, line_ids, *version, &content, actor.user_id, req.now_utc)?
+            let references = references_change
+                .then_some(grouped_update::References { made_up_session_id: *made_up, marked_by: actor.user_id });
+            grouped_update::run(c, session.id, line_ids, *version, &content, references, req.now_utc)?
         } else {
             diesel::update(
                 attendance::table
