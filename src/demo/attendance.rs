@@ -51,6 +51,8 @@ pub fn attendance(conn: &mut DbConn, mail: &MailContext, now: time::PrimitiveDat
             .filter(|s| status != ClassStatus::Running || s.starts_at <= now)
             .collect();
         let mut missed_once = std::collections::HashSet::new();
+        let class = classes::find(conn, class_id)?;
+        let program = crate::store::programs::find(conn, class.program_id)?;
         let learners = marks::learners(conn, class_id, &crate::store::Scope::All)?;
         // Who misses more than allowed: the 3rd learner of the assessing class and one in the
         // middle of its list, the 5th of the running one (once it has had three sessions).
@@ -116,6 +118,8 @@ pub fn attendance(conn: &mut DbConn, mail: &MailContext, now: time::PrimitiveDat
                 &actor,
                 &SaveRequest {
                     session,
+                    class: &class,
+                    program: &program,
                     lines: &lines,
                     source: marks::SOURCE_SHEET,
                     may_record_make_up: true,

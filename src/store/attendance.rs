@@ -318,6 +318,9 @@ pub struct LineInput {
 #[derive(Debug, Clone)]
 pub struct SaveRequest<'a> {
     pub session: &'a Session,
+    /// The session's class and its program, as the caller read them to allow the save.
+    pub class: &'a Class,
+    pub program: &'a Program,
     pub lines: &'a [LineInput],
     /// SOURCE_SHEET or SOURCE_AMENDMENT.
     pub source: &'static str,
@@ -386,9 +389,8 @@ pub fn save_sheet(
         Ok(wanted) => wanted,
         Err(problems) => return Ok(Err(problems)),
     };
-    let session = req.session;
-    let class = classes::find(conn, session.class_id)?;
-    let program = programs::find(conn, class.program_id)?;
+    let (session, class, program) = (req.session, req.class, req.program);
+    debug_assert!(class.id == session.class_id && program.id == class.program_id);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -408,7 +410,7 @@ pub fn save_sheet(
         if !conflicts.is_empty() {
             return Ok(Err(conflicts));
         }
-        match super::write_tx(conn, |conn| write_changes(conn, actor, req, &class, &program, &changes)) {
+        match super::write_tx(conn, |conn| write_changes(conn, actor, req, class, program, &changes)) {
             Err(StoreError::Conflict(CHANGED_AFTER_COMPARING)) if attempt == 1 => continue,
             result => return result.map(Ok),
         }

@@ -276,7 +276,7 @@ async fn store_and_answer(
     mut form: SheetForm,
     source: &'static str,
 ) -> AppResult<HttpResponse> {
-    let session = ctx.session.session.clone();
+    let (session, class, program) = (ctx.session.session.clone(), ctx.class.clone(), ctx.program.clone());
     let inputs = form.inputs();
     let actor = user.actor();
     let staff = is_staff(user);
@@ -290,6 +290,8 @@ async fn store_and_answer(
                 &actor,
                 &SaveRequest {
                     session: &session,
+                    class: &class,
+                    program: &program,
                     lines: &inputs,
                     source,
                     may_record_make_up: staff,
