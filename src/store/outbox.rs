@@ -225,12 +225,16 @@ pub fn claim_due(conn: &mut DbConn, limit: i64, worker: &str, now: PrimitiveDate
                 .execute(pg)?;
             Ok::<_, diesel::result::Error>(ids)
         })?,
-        DbConn::Sqlite(_) => {
+        // One write transaction in the process's turn (`write_tx`): workers of this process take
+        // batches in the order they asked. Each row's one statement claimed it in a write of its
+        // own before, and a worker could take every batch while another slept in SQLite's busy
+        // retries.
+        DbConn::Sqlite(_) => super::write_tx(conn, |conn| {
             let candidates: Vec<i64> =
                 outbox::table.filter(due).order(outbox::id).limit(limit).select(outbox::id).load(conn)?;
             let mut won = Vec::with_capacity(candidates.len());
             for id in candidates {
-                // The WHERE repeats the due test: of two workers racing for a row, one updates it.
+                // The WHERE repeats the due test: of two processes racing for a row, one updates it.
                 let updated = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(due))
                     .set((
                         outbox::status.eq(SENDING),
@@ -243,8 +247,8 @@ pub fn claim_due(conn: &mut DbConn, limit: i64, worker: &str, now: PrimitiveDate
                     won.push(id);
                 }
             }
-            won
-        }
+            Ok::<_, StoreError>(won)
+        })?,
     };
     if claimed.is_empty() {
         return Ok(Vec::new());
