@@ -32,31 +32,28 @@ static WRITERS: LazyLock<Mutex<HashMap<String, Weak<Writer>>>> = LazyLock::new(D
 /// registered, or a new one. None for a database in memory (each connection has its own).
 pub(crate) fn register(conn: &mut SqliteConnection, url: &DatabaseUrl) -> QueryResult<Option<Arc<Writer>>> {
     let file: String = MainFile.get_result(conn)?;
-    if file.is_empty() {
-        return Ok(None);
-    }
-    let mut writers = WRITERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(writer) = writers.get(&file).and_then(Weak::upgrade) {
-        return Ok(Some(writer));
-    }
-    let writer = Arc::new(Writer { turn: parking_lot::Mutex::new(None), url: Some(url.clone()) });
-    writers.insert(file, Arc::downgrade(&writer));
-    Ok(Some(writer))
+    Ok((!file.is_empty()).then(|| of_file(file, Some(url))))
 }
 
 /// The writer of the file `conn` is connected to. A file no live pool registered gets one
 /// without a connection of its own, kept for the rest of the process.
 pub(crate) fn of(conn: &mut SqliteConnection) -> QueryResult<Arc<Writer>> {
-    let file: String = MainFile.get_result(conn)?;
+    Ok(of_file(MainFile.get_result(conn)?, None))
+}
+
+/// The live writer of `file`, or a new one: kept by the pool of `url`, or, without a pool, for
+/// the rest of the process (two such writers of one file must meet the same turn).
+fn of_file(file: String, url: Option<&DatabaseUrl>) -> Arc<Writer> {
     let mut writers = WRITERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(writer) = writers.get(&file).and_then(Weak::upgrade) {
-        return Ok(writer);
+        return writer;
     }
-    let writer = Arc::new(Writer { turn: parking_lot::Mutex::new(None), url: None });
-    // Never dropped: two such writers of one file must meet the same turn.
-    std::mem::forget(Arc::clone(&writer));
+    let writer = Arc::new(Writer { turn: parking_lot::Mutex::new(None), url: url.cloned() });
+    if url.is_none() {
+        std::mem::forget(Arc::clone(&writer));
+    }
     writers.insert(file, Arc::downgrade(&writer));
-    Ok(writer)
+    writer
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! The email outbox. A message is a row written in the same transaction as the change that
 //! causes it; its unique key makes a second enqueue of the same logical message a no-op, and
 //! its Message-ID is fixed at enqueue time so a resend or a retry is recognisably the same
-//! message. Workers claim rows with a conditional update (and `FOR UPDATE SKIP LOCKED` on
-//! PostgreSQL), so several workers or server instances never send one row twice.
+//! message. Workers claim a batch in one write transaction (`FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL; SQLite's immediate transaction holds the file), so several workers or server
+//! instances never send one row twice.
 
 use std::collections::HashSet;
 
@@ -175,7 +176,9 @@ pub fn enqueue_many(
 /// Whether a message keyed `key`, or `key:` followed by anything, was ever queued (sent or not):
 /// one seek in the key's index instead of a `LIKE`.
 pub fn any_keyed_under(conn: &mut DbConn, key: &str) -> StoreResult<bool> {
-    // `;` follows `:` in every collation SQLite and PostgreSQL use for ASCII.
+    // `;` follows `:` in byte order, which SQLite compares text by. A PostgreSQL database with a
+    // linguistic collation may order them otherwise and miss the `key:…` messages: the caller
+    // then queues them again, which the unique key makes a no-op.
     let (below, above) = (format!("{key}:"), format!("{key};"));
     Ok(diesel::select(diesel::dsl::exists(
         outbox::table
@@ -205,51 +208,24 @@ pub fn claim_due(conn: &mut DbConn, limit: i64, worker: &str, now: PrimitiveDate
         .eq(PENDING)
         .and(outbox::next_attempt_at.le(now))
         .or(outbox::status.eq(SENDING).and(outbox::locked_until.lt(now)));
-    let claimed: Vec<i64> = match conn {
-        DbConn::Postgres(pg) => pg.transaction(|pg| {
-            let ids: Vec<i64> = outbox::table
-                .filter(due)
-                .order(outbox::id)
-                .limit(limit)
-                .select(outbox::id)
-                .for_update()
-                .skip_locked()
-                .load(pg)?;
-            diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                .set((
-                    outbox::status.eq(SENDING),
-                    outbox::locked_until.eq(lease_until),
-                    outbox::attempts.eq(outbox::attempts + 1),
-                    outbox::worker.eq(worker),
-                ))
-                .execute(pg)?;
-            Ok::<_, diesel::result::Error>(ids)
-        })?,
-        // One write transaction in the process's turn (`write_tx`): workers of this process take
-        // batches in the order they asked. Each row's one statement claimed it in a write of its
-        // own before, and a worker could take every batch while another slept in SQLite's busy
-        // retries.
-        DbConn::Sqlite(_) => super::write_tx(conn, |conn| {
-            let candidates: Vec<i64> =
-                outbox::table.filter(due).order(outbox::id).limit(limit).select(outbox::id).load(conn)?;
-            let mut won = Vec::with_capacity(candidates.len());
-            for id in candidates {
-                // The WHERE repeats the due test: of two processes racing for a row, one updates it.
-                let updated = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(due))
-                    .set((
-                        outbox::status.eq(SENDING),
-                        outbox::locked_until.eq(lease_until),
-                        outbox::attempts.eq(outbox::attempts + 1),
-                        outbox::worker.eq(worker),
-                    ))
-                    .execute(conn)?;
-                if updated == 1 {
-                    won.push(id);
-                }
-            }
-            Ok::<_, StoreError>(won)
-        })?,
-    };
+    let claimed: Vec<i64> = super::write_tx(conn, |conn| {
+        let due_first = outbox::table.filter(due).order(outbox::id).limit(limit).select(outbox::id);
+        let ids: Vec<i64> = match conn {
+            DbConn::Postgres(pg) => due_first.for_update().skip_locked().load(pg)?,
+            // SQLite's write transaction (BEGIN IMMEDIATE, this process's writers in turn: see
+            // `write_tx`) holds the file: nobody claims these rows before the update below.
+            DbConn::Sqlite(_) => due_first.load(conn)?,
+        };
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set((
+                outbox::status.eq(SENDING),
+                outbox::locked_until.eq(lease_until),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::worker.eq(worker),
+            ))
+            .execute(conn)?;
+        Ok::<_, StoreError>(ids)
+    })?;
     if claimed.is_empty() {
         return Ok(Vec::new());
     }
