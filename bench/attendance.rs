@@ -169,6 +169,17 @@ fn sheet_body(token: &str, enrolments: &[i64], round: usize) -> String {
     body
 }
 
+/// CPU time this process has used, user and system, from /proc (the bench runs on Linux).
+fn process_cpu() -> anyhow::Result<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+    let after = &stat[stat.rfind(')').ok_or_else(|| anyhow::anyhow!("no command in /proc/self/stat"))? + 2..];
+    let fields: Vec<&str> = after.split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>()? + fields[12].parse::<u64>()?;
+    // The kernel's clock ticks are 100 a second on every Linux this runs on (USER_HZ).
+    Ok(Duration::from_millis(ticks * 10))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -241,6 +252,7 @@ async fn main() -> anyhow::Result<()> {
     let failures = Arc::new(Mutex::new(Vec::<String>::new()));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let cpu_before = process_cpu()?;
     let mut tasks = Vec::new();
     for (w, (client, token)) in clients.into_iter().enumerate() {
         let (setup, latencies, failures, base) = (setup.clone(), latencies.clone(), failures.clone(), base.clone());
@@ -284,6 +296,7 @@ async fn main() -> anyhow::Result<()> {
         task.await?;
     }
     let wall = started.elapsed();
+    let cpu = process_cpu()? - cpu_before;
     let raw_after = raw_inserts(&pool, &setup, 200)?;
 
     let mut lat = latencies.lock().await.clone();
@@ -301,6 +314,16 @@ async fn main() -> anyhow::Result<()> {
         percentile(&lat, 0.90),
         percentile(&lat, 0.99),
         lat.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+    );
+    // In a closed loop the mean latency is the writers over the saves per second (Little's law),
+    // and the saves per second are at most the cores over the CPU time of a save.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpu_per_save = cpu.as_secs_f64() * 1000.0 / lat.len().max(1) as f64;
+    println!(
+        "CPU per save, server and client (this process): {cpu_per_save:.2} ms over {:.0}% of {cores} cores; \
+         floor of the mean latency at full CPU = {writers} × {cpu_per_save:.2} / {cores} = {:.1} ms",
+        cpu.as_secs_f64() / wall.as_secs_f64() / cores as f64 * 100.0,
+        writers as f64 * cpu_per_save / cores as f64,
     );
     let failures = failures.lock().await;
     println!(

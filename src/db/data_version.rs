@@ -7,6 +7,10 @@
 //! Reading it is a read transaction in WAL's shared memory, a few microseconds without file
 //! I/O, so it is read on the async worker under a lock. PostgreSQL has no such counter: there
 //! the watcher is absent and nothing is kept.
+//!
+//! An account (the user, its roles, its chi bộ) changes far more rarely than the rest: it has a
+//! counter of its own, which the database's triggers move in the transaction of the change, so
+//! the accounts kept outlive every other write.
 
 use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
@@ -40,6 +44,13 @@ impl DataVersion {
         let conn = self.0.as_ref()?;
         super::kept_sql::DataVersionNow.get_result(&mut *conn.lock()).ok()
     }
+
+    /// The counter of changes to accounts now; None as for `current`. Its values compare for
+    /// equality and grow too.
+    pub fn accounts(&self) -> Option<i64> {
+        let conn = self.0.as_ref()?;
+        super::kept_sql::AccountsChangedNow.get_result(&mut *conn.lock()).ok()
+    }
 }
 
 #[cfg(test)]
@@ -61,6 +72,44 @@ mod tests {
         assert!(second > first, "a commit elsewhere moves it: {first} then {second}");
         assert_eq!(watcher.current(), Some(second));
         assert!(DataVersion::watch("sqlite://:memory:").current().is_none());
+        assert!(DataVersion::watch("sqlite://:memory:").accounts().is_none());
         assert!(DataVersion::watch("postgres://u@localhost/x").current().is_none());
+    }
+
+    /// The accounts' counter moves with every change to a user, its roles or its chi bộ, made
+    /// by any connection, and stands still for every other write.
+    #[test]
+    fn the_accounts_counter_moves_only_when_an_account_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("a.db").display());
+        let pool = crate::db::connect(&url, 2).unwrap();
+        let watcher = DataVersion::watch(&url);
+        let mut conn = pool.get().unwrap();
+        let moved = |conn: &mut crate::db::DbConn, sql: &str| {
+            let before = watcher.accounts().expect("the counter is read");
+            conn.batch_execute(sql).unwrap();
+            watcher.accounts().unwrap() != before
+        };
+        assert!(!moved(&mut conn, "INSERT INTO settings (key, value) VALUES ('counted', 'no')"));
+        assert!(moved(
+            &mut conn,
+            "INSERT INTO users (email, display_name, created_at, updated_at) \
+             VALUES ('dem@boiduong.test', 'Đếm', '2026-12-04 08:00:00', '2026-12-04 08:00:00')"
+        ));
+        assert!(moved(&mut conn, "INSERT INTO user_roles (user_id, role) SELECT id, 'staff' FROM users"));
+        assert!(!moved(&mut conn, "UPDATE settings SET value = 'still no' WHERE key = 'counted'"));
+        assert!(moved(&mut conn, "UPDATE users SET session_version = session_version + 1"));
+        assert!(moved(&mut conn, "DELETE FROM user_roles"));
+        assert!(!moved(
+            &mut conn,
+            "INSERT INTO org_units (kind, name, valid_from, created_at, updated_at) \
+             VALUES ('cell', 'Chi bộ Đếm', '2026-01-01', '2026-12-04 08:00:00', '2026-12-04 08:00:00')"
+        ));
+        assert!(moved(
+            &mut conn,
+            "INSERT INTO secretary_units (user_id, org_unit_id) SELECT u.id, o.id FROM users u, org_units o"
+        ));
+        assert!(moved(&mut conn, "DELETE FROM secretary_units"));
+        assert!(moved(&mut conn, "DELETE FROM users"));
     }
 }

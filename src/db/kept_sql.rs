@@ -51,6 +51,14 @@ fixed_query!(
     BigInt
 );
 
+fixed_query!(
+    /// The counter of changes to accounts, kept by triggers (the SQLite migration
+    /// `account_changes`; see `DataVersion::accounts`).
+    AccountsChangedNow,
+    "SELECT n FROM change_counters WHERE name = 'accounts'",
+    BigInt
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

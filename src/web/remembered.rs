@@ -7,6 +7,10 @@
 //! everything older. So a save shows at once on the next page (the redirect after it reads a
 //! newer counter), whoever wrote it: a handler, the mail worker, the command line.
 //!
+//! Accounts are kept the same way under a counter of their own, which only a change to a user,
+//! its roles or its chi bộ moves (`db::DataVersion::accounts`): a role taken away still takes
+//! effect on the next request, while saving an attendance sheet keeps every account.
+//!
 //! What a kept page depends on besides the rows is in its key: the account and its session
 //! version, the session's CSRF token (in every form of the page), the language, the address with
 //! its query, and the minute (pages say "today" and "now"). A page with a flash message is

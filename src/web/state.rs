@@ -38,6 +38,11 @@ pub struct AppState {
     /// The database's change counter, and the pages and accounts kept while it stands still.
     data_version: DataVersion,
     pub remembered: Arc<Remembered>,
+    /// Turns at the database, first come first served, one per pooled connection. Without them
+    /// the callers past the pool's size wait in each worker's blocking pool and then on the
+    /// pool's condition variable, in no order: under load an unlucky request waited for many
+    /// turns (the attendance bench's tail, bench/RESULTS.md, issue 8).
+    db_turns: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -53,7 +58,9 @@ impl AppState {
         let data_version =
             if config.page_cache_kib > 0 { DataVersion::watch(&config.database_url) } else { DataVersion::none() };
         let remembered = Remembered::new(config.page_cache_kib * 1024);
+        let db_turns = tokio::sync::Semaphore::new(config.db_pool_size.max(1) as usize);
         Ok(Self {
+            db_turns,
             data_version,
             remembered,
             pool,
@@ -70,6 +77,12 @@ impl AppState {
     /// The database's change counter as this request first read it (see `web::remembered`).
     pub fn data_version(&self, req: &HttpRequest) -> Option<i64> {
         remembered::version_of(req, &self.data_version)
+    }
+
+    /// The accounts' change counter now (see `web::remembered`); an account is read once per
+    /// request, so this is too.
+    pub fn accounts_version(&self) -> Option<i64> {
+        self.data_version.accounts()
     }
 
     pub fn clock(&self) -> &Clock {
@@ -101,6 +114,7 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
+        let _turn = self.db_turns.acquire().await.expect("the database's turns are never closed");
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get().map_err(|e| StoreError::Other(anyhow::anyhow!("database pool: {e}")))?;

@@ -2,7 +2,7 @@
 //! changes the rows — a handler, a second server, the command line writing the file — shows on
 //! the very next request, and nobody is ever shown a page kept for somebody else.
 
-use boiduong::db::schema::{people, user_roles, users};
+use boiduong::db::schema::{people, secretary_units, user_roles, users};
 use diesel::prelude::*;
 use reqwest::StatusCode;
 
@@ -60,12 +60,39 @@ async fn a_role_taken_away_outside_the_server_is_gone_on_the_next_request() {
     for _ in 0..2 {
         assert_eq!(staff.page("/people").await.0, StatusCode::OK);
     }
+    // A write to anything but accounts keeps the account (its own counter stands still)...
+    rename(&app, person_of(&app, LEARNER), "Hoàng Thị Không Liên Quan");
+    assert_eq!(staff.page("/people").await.0, StatusCode::OK);
+    // ...and a role taken away is gone all the same.
     diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(&mut app.conn()).unwrap();
     let (status, _) = staff.page("/people").await;
     assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{status}");
 
-    // Deactivated the same way: logged out at once, though the home page was just seen.
+    // A secretary's chi bộ taken away: its people are out of reach at once.
     let secretary = app.login(SECRETARY).await;
+    let learner = format!("/people/{}", person_of(&app, LEARNER));
+    for _ in 0..2 {
+        assert_eq!(secretary.page(&learner).await.0, StatusCode::OK);
+    }
+    let secretary_id = app.account_id(SECRETARY);
+    let units: Vec<i64> = secretary_units::table
+        .filter(secretary_units::user_id.eq(secretary_id))
+        .select(secretary_units::org_unit_id)
+        .load(&mut app.conn())
+        .unwrap();
+    diesel::delete(secretary_units::table.filter(secretary_units::user_id.eq(secretary_id)))
+        .execute(&mut app.conn())
+        .unwrap();
+    assert_eq!(secretary.page(&learner).await.0, StatusCode::NOT_FOUND);
+    for unit in units {
+        diesel::insert_into(secretary_units::table)
+            .values((secretary_units::user_id.eq(secretary_id), secretary_units::org_unit_id.eq(unit)))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    assert_eq!(secretary.page(&learner).await.0, StatusCode::OK, "given back, the same way");
+
+    // Deactivated the same way: logged out at once, though the home page was just seen.
     for _ in 0..2 {
         assert_eq!(secretary.page("/").await.0, StatusCode::OK);
     }

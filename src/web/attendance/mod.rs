@@ -51,11 +51,12 @@ pub async fn teaching_context(
     session_id: i64,
 ) -> AppResult<SessionContext> {
     let ctx = state.db(move |c| attendance::context(c, class_id, session_id)).await?;
-    if is_staff(user) || ctx.session.session.lecturer_user_id == Some(user.id()) {
-        Ok(ctx)
-    } else {
-        Err(AppError::NotFound)
-    }
+    if may_mark(user, &ctx) { Ok(ctx) } else { Err(AppError::NotFound) }
+}
+
+/// Whether `user` may mark the session of `ctx`: staff any, a lecturer their own.
+pub fn may_mark(user: &CurrentUser, ctx: &SessionContext) -> bool {
+    is_staff(user) || ctx.session.session.lecturer_user_id == Some(user.id())
 }
 
 /// The path of a class and session, from the route.

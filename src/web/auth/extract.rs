@@ -98,7 +98,7 @@ async fn load_current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, App
             return Ok(None);
         }
     }
-    let account = account_of(req, &state, uid).await?;
+    let account = account_of(&state, uid).await?;
     match account {
         Some(account) if account.user.one_time_password_expired(config.clock.now_utc()) => {
             end_session(&session, "auth.one_time_expired");
@@ -114,10 +114,10 @@ async fn load_current_user(req: &HttpRequest) -> Result<Option<CurrentUser>, App
     }
 }
 
-/// The account with its roles, as read since the database last changed (see
-/// `web::remembered`): roles still take effect at once, since granting one is a write.
-async fn account_of(req: &HttpRequest, state: &AppState, uid: i64) -> Result<Option<Arc<Account>>, AppError> {
-    let version = state.data_version(req);
+/// The account with its roles, as read since accounts last changed (see `web::remembered`):
+/// roles still take effect at once, since granting one moves the accounts' counter.
+async fn account_of(state: &AppState, uid: i64) -> Result<Option<Arc<Account>>, AppError> {
+    let version = state.accounts_version();
     if let Some(kept) = version.and_then(|v| state.remembered.account(v, uid)) {
         return Ok(Some(kept));
     }

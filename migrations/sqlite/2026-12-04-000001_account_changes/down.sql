@@ -1,0 +1,10 @@
+DROP TRIGGER accounts_users_inserted;
+DROP TRIGGER accounts_users_updated;
+DROP TRIGGER accounts_users_deleted;
+DROP TRIGGER accounts_user_roles_inserted;
+DROP TRIGGER accounts_user_roles_updated;
+DROP TRIGGER accounts_user_roles_deleted;
+DROP TRIGGER accounts_secretary_units_inserted;
+DROP TRIGGER accounts_secretary_units_updated;
+DROP TRIGGER accounts_secretary_units_deleted;
+DROP TABLE change_counters;
