@@ -422,6 +422,61 @@ async fn one_wrong_line_saves_nothing_and_keeps_what_was_typed() {
     assert!(html.contains(&format!("name=\"s{}\"", f.late_enrolment)));
 }
 
+/// Makes every update of `enrolment`'s attendance lines fail, as a disk error in the middle of
+/// a write would; `None` takes that away again.
+fn fail_updates_of(app: &TestApp, enrolment: Option<i64>) {
+    use diesel::connection::SimpleConnection;
+    let mut conn = app.conn();
+    let sql = match (&mut *conn, enrolment) {
+        (boiduong::db::DbConn::Sqlite(_), Some(e)) => format!(
+            "CREATE TRIGGER fail_midway BEFORE UPDATE ON attendance WHEN NEW.enrolment_id = {e} \
+             BEGIN SELECT RAISE(ABORT, 'failing midway on purpose'); END;"
+        ),
+        (boiduong::db::DbConn::Postgres(_), Some(e)) => format!(
+            "CREATE FUNCTION fail_midway() RETURNS trigger AS $$ \
+             BEGIN RAISE EXCEPTION 'failing midway on purpose'; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER fail_midway BEFORE UPDATE ON attendance FOR EACH ROW \
+             WHEN (NEW.enrolment_id = {e}) EXECUTE FUNCTION fail_midway();"
+        ),
+        (boiduong::db::DbConn::Sqlite(_), None) => "DROP TRIGGER fail_midway;".to_owned(),
+        (boiduong::db::DbConn::Postgres(_), None) => {
+            "DROP TRIGGER fail_midway ON attendance; DROP FUNCTION fail_midway();".to_owned()
+        }
+    };
+    conn.batch_execute(&sql).unwrap();
+}
+
+#[tokio::test]
+async fn a_save_that_fails_midway_leaves_the_sheet_as_it_was_and_the_next_one_works() {
+    let app = spawn_app().await;
+    let f = fixture(&app);
+    let lecturer = app.login(LECTURER).await;
+    let (path, session) = (sheet_path(&f, 2), f.sessions[2].id);
+    // Half of the sheet marked already: a save of the whole sheet inserts the other half first,
+    // then updates these.
+    let half = f.enrolments.len() / 2;
+    let first: Vec<Line<'_>> = f.enrolments[..half].iter().map(|e| (*e, "present", "", None)).collect();
+    assert_eq!(post_sheet(&app, &lecturer, &path, session, &first).await.status(), StatusCode::SEE_OTHER);
+    let before = stored(&app, session);
+    assert_eq!(before.len(), half);
+
+    fail_updates_of(&app, Some(f.enrolments[half - 1]));
+    let all: Vec<Line<'_>> = f.enrolments.iter().map(|e| (*e, "late", "", None)).collect();
+    let res = post_sheet(&app, &lecturer, &path, session, &all).await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let text = main_text(&res.text().await.unwrap());
+    assert!(!text.contains("failing midway"), "the database's error stays in the server: {text}");
+    assert_eq!(stored(&app, session), before, "the lines inserted before the failure are rolled back with it");
+
+    // The connection that failed writes again, and the same form saves now.
+    fail_updates_of(&app, None);
+    let res = post_sheet(&app, &lecturer, &path, session, &all).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let after = stored(&app, session);
+    assert_eq!(after.len(), f.enrolments.len());
+    assert!(after.iter().all(|line| line.1 == "late"), "{after:?}");
+}
+
 #[tokio::test]
 async fn nobody_marks_a_session_that_has_not_started_and_another_lecturers_session_is_not_found() {
     let app = spawn_app().await;
