@@ -13,7 +13,7 @@ use time::{Date, PrimitiveDateTime};
 
 use super::audit::{self, Actor};
 use super::outbox::{self, NewEmail};
-use super::{DbConn, Scope, StoreError, StoreResult};
+use super::{DbConn, Paged, Scope, StoreError, StoreResult};
 use crate::db::schema::{
     certificates, classes, enrolments, holidays, org_units, people, programs, readiness_items, readiness_steps, users,
 };
@@ -623,25 +623,37 @@ pub struct WorkspaceRow {
     pub probation: Option<ProbationState>,
 }
 
-/// The people in scope with their status, course stage and dossier state, in list order. A
-/// handful of queries whatever the number of people: everything is loaded per table and
-/// combined here.
+/// One page of the people in scope with their status, course stage and dossier state, in list
+/// order (a page past the end is the last one). A handful of queries whatever the number of
+/// people: everything is loaded per table for the page and combined here.
 pub fn workspace(
     conn: &mut DbConn,
     scope: &Scope,
     filter: WorkspaceFilter,
     today: Date,
-) -> StoreResult<Vec<WorkspaceRow>> {
+    (page, per_page): (i64, i64),
+) -> StoreResult<Paged<WorkspaceRow>> {
     let statuses: &[&str] = match filter {
         WorkspaceFilter::Open => &["candidate", "probationary"],
         WorkspaceFilter::Candidates => &["candidate"],
         WorkspaceFilter::Probationary => &["probationary"],
     };
-    let mut q = people::table.inner_join(org_units::table).filter(people::status.eq_any(statuses)).into_boxed();
-    if let Scope::Units(ids) = scope {
-        q = q.filter(people::org_unit_id.eq_any(ids.clone()));
-    }
-    let people: Vec<DossierPerson> = q.order((people::sort_key, people::id)).select(DOSSIER_COLUMNS).load(conn)?;
+    let listed = || {
+        let mut q = people::table.inner_join(org_units::table).filter(people::status.eq_any(statuses)).into_boxed();
+        if let Scope::Units(ids) = scope {
+            q = q.filter(people::org_unit_id.eq_any(ids.clone()));
+        }
+        q
+    };
+    let total: i64 = listed().count().get_result(conn)?;
+    let per_page = per_page.clamp(1, 500);
+    let page = page.clamp(1, ((total + per_page - 1) / per_page).max(1));
+    let people: Vec<DossierPerson> = listed()
+        .order((people::sort_key, people::id))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .select(DOSSIER_COLUMNS)
+        .load(conn)?;
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let steps = active_steps(conn)?;
     let mut items = items_of(conn, &ids)?;
@@ -656,7 +668,7 @@ pub fn workspace(
         steps.iter().filter(|s| s.path == path.code()).map(StepRecord::to_step).collect()
     };
     let (admission, recognition) = (steps_of(PathKind::Admission), steps_of(PathKind::Recognition));
-    Ok(people
+    let rows = people
         .into_iter()
         .map(|person| {
             let path = person.path();
@@ -677,7 +689,8 @@ pub fn workspace(
                 person,
             }
         })
-        .collect())
+        .collect();
+    Ok(Paged { items: rows, total, page, per_page })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,10 @@ use time::{Date, Duration};
 use crate::helpers::*;
 use crate::smtp::SmtpServer;
 
+fn person_unit(app: &TestApp, person: i64) -> i64 {
+    people::table.find(person).select(people::org_unit_id).first(&mut *app.conn()).unwrap()
+}
+
 fn secretary_scope(app: &TestApp) -> Scope {
     let account = boiduong::store::users::account(&mut app.conn(), app.account_id(SECRETARY)).unwrap();
     boiduong::store::orgs::scope_for(&mut app.conn(), &account).unwrap()
@@ -44,7 +48,9 @@ fn someone_elses_candidate(app: &TestApp) -> i64 {
 fn own_candidate(app: &TestApp, pick: impl Fn(&Overall) -> bool) -> (i64, String) {
     let today = app.config.clock.today();
     let rows =
-        readiness::workspace(&mut app.conn(), &secretary_scope(app), WorkspaceFilter::Candidates, today).unwrap();
+        readiness::workspace(&mut app.conn(), &secretary_scope(app), WorkspaceFilter::Candidates, today, (1, 500))
+            .unwrap()
+            .items;
     let row = rows.into_iter().find(|r| pick(&r.overall)).expect("a demo candidate in that state");
     (row.person.id, row.person.full_name)
 }
@@ -237,6 +243,73 @@ async fn readiness_turns_on_the_meeting_day_when_the_certificate_expires() {
     assert!(res.text().await.unwrap().contains("31/02/2027"));
 }
 
+/// The people whose dossier links a workspace page shows, in order.
+fn dossier_links(html: &str) -> Vec<String> {
+    html.match_indices("/dossier\"")
+        .map(|(end, _)| html[html[..end].rfind("/people/").unwrap()..end].to_owned())
+        .collect()
+}
+
+/// A page's pager link (`rel` "prev" or "next"), as the browser would follow it.
+fn pager_link(html: &str, rel: &str) -> Option<String> {
+    let end = html.find(&format!("\" rel=\"{rel}\""))?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&#x3D;", "=").replace("&amp;", "&"))
+}
+
+/// Every dossier link of a workspace list, page after page.
+async fn dossier_links_of_every_page(browser: &Browser, path: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    let mut next = Some(path.to_owned());
+    while let Some(path) = next {
+        let (_, html) = browser.page(&path).await;
+        links.extend(dossier_links(&html));
+        next = pager_link(&html, "next");
+    }
+    links
+}
+
+#[tokio::test]
+async fn the_workspace_pages_fifty_at_a_time_keeping_its_filter() {
+    let app = spawn_app().await;
+    // A province's worth of candidates: everyone of the demo who is not a member yet.
+    diesel::update(people::table.filter(people::status.ne("probationary")))
+        .set(people::status.eq("candidate"))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let candidates: i64 =
+        people::table.filter(people::status.eq("candidate")).count().get_result(&mut *app.conn()).unwrap();
+    assert!(candidates > 100, "{candidates}");
+    let pages = (candidates + 49) / 50;
+    let staff = app.login(STAFF).await;
+
+    let (status, first) = staff.page("/dossiers?show=candidates").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(dossier_links(&first).len(), 50);
+    assert!(
+        main_text(&first).contains(&boiduong::domain::numbers::format_int(candidates)),
+        "the total is of all pages"
+    );
+    assert_eq!(pager_link(&first, "next").as_deref(), Some("/dossiers?show=candidates&page=2"));
+    assert_eq!(pager_link(&first, "prev"), None);
+
+    let (_, second) = staff.page("/dossiers?show=candidates&page=2").await;
+    let (one, two) = (dossier_links(&first), dossier_links(&second));
+    assert_eq!(two.len(), 50);
+    assert!(two.iter().all(|link| !one.contains(link)), "no one on two pages");
+    assert_eq!(pager_link(&second, "prev").as_deref(), Some("/dossiers?show=candidates"));
+
+    // Past the end, the last page; a page that is not a number, the first.
+    let (status, last) = staff.page("/dossiers?show=candidates&page=999").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(dossier_links(&last).len() as i64, candidates - 50 * (pages - 1));
+    assert_eq!(pager_link(&last, "next"), None);
+    let every = dossier_links_of_every_page(&staff, "/dossiers?show=candidates").await;
+    assert_eq!(every.len() as i64, candidates, "following the pages shows everyone once");
+    let (_, junk) = staff.page("/dossiers?show=candidates&page=abc").await;
+    assert_eq!(dossier_links(&junk), one);
+}
+
 #[tokio::test]
 async fn the_workspace_shows_every_stage_of_the_demo() {
     let app = spawn_app().await;
@@ -257,12 +330,14 @@ async fn the_workspace_shows_every_stage_of_the_demo() {
     let other_name: String = people::table.find(other).select(people::full_name).first(&mut *app.conn()).unwrap();
     let (ready, ready_name) = own_candidate(&app, |o| *o == Overall::Ready);
     let staff = app.login(STAFF).await;
-    let (_, html) = staff.page("/dossiers?show=candidates").await;
+    let every = dossier_links_of_every_page(&staff, "/dossiers?show=candidates").await;
     let (other_link, ready_link) = (format!("/people/{other}/dossier\""), format!("/people/{ready}/dossier\""));
-    assert!(html.contains(&other_link) && html.contains(&ready_link));
-    assert!(main_text(&html).contains(&other_name) && main_text(&html).contains(&ready_name));
+    assert!(every.contains(&format!("/people/{other}")) && every.contains(&format!("/people/{ready}")));
+    let (_, html) = staff.page(&format!("/dossiers?show=candidates&unit={}", person_unit(&app, other))).await;
+    assert!(html.contains(&other_link) && main_text(&html).contains(&other_name));
     let (_, html) = staff.page(&format!("/dossiers?show=candidates&unit={}", units[0])).await;
     assert!(html.contains(&ready_link) && !html.contains(&other_link), "{}", main_text(&html));
+    assert!(main_text(&html).contains(&ready_name));
     // The navigation leads there; a lecturer may not.
     let (_, home) = secretary.page("/").await;
     assert!(home.contains("href=\"/dossiers\""));
@@ -276,7 +351,9 @@ async fn the_probation_clock_is_shown_on_the_dossier() {
     let secretary = app.login(SECRETARY).await;
     let today = app.config.clock.today();
     let rows =
-        readiness::workspace(&mut app.conn(), &secretary_scope(&app), WorkspaceFilter::Probationary, today).unwrap();
+        readiness::workspace(&mut app.conn(), &secretary_scope(&app), WorkspaceFilter::Probationary, today, (1, 500))
+            .unwrap()
+            .items;
     // The demo's member in month 10 (nine full months since the ceremony), without DVM.
     let member = rows
         .iter()

@@ -14,6 +14,7 @@ use crate::web::auth::extract::{PeopleUser, scope_in};
 use crate::web::error::AppResult;
 use crate::web::forms;
 use crate::web::page::Page;
+use crate::web::pager::{ListLink, Pager};
 use crate::web::people::views::{OptionGroup, unit_groups};
 use crate::web::state::AppState;
 
@@ -23,7 +24,11 @@ pub struct ListQuery {
     show: String,
     /// A unit of the tree (staff and admins: a committee or a chi bộ).
     unit: String,
+    page: String,
 }
+
+/// Rows per page: a chi bộ's people fit on one; a province's candidates take a few.
+const PER_PAGE: i64 = 50;
 
 #[derive(Serialize)]
 struct FilterLink {
@@ -54,6 +59,7 @@ struct ListView {
     rows: Vec<Row>,
     show_unit: bool,
     total: String,
+    pager: Pager,
 }
 
 fn row(lang: Lang, r: WorkspaceRow, tree: &UnitTree) -> Row {
@@ -95,7 +101,8 @@ pub async fn list(
     let who = user.0.clone();
     let today = state.config.clock.today();
     let typed_unit = forms::id(&query.unit);
-    let (rows, tree, scope, unit) = state
+    let page_number = query.page.trim().parse().unwrap_or(1);
+    let (paged, tree, scope, unit) = state
         .db(move |c| {
             let scope = scope_in(c, &who)?;
             let tree = UnitTree::load(c)?;
@@ -105,13 +112,13 @@ pub async fn list(
                 Some(u) => Scope::Units(tree.subtree(u).into_iter().filter(|id| scope.allows(*id)).collect()),
                 None => scope.clone(),
             };
-            let rows = readiness::workspace(c, &narrowed, filter, today)?;
-            Ok((rows, tree, scope, unit))
+            let paged = readiness::workspace(c, &narrowed, filter, today, (page_number, PER_PAGE))?;
+            Ok((paged, tree, scope, unit))
         })
         .await?;
     let lang = page.lang;
     // A secretary of a single chi bộ does not need it on every row.
-    let mut units: Vec<i64> = rows.iter().map(|r| r.person.org_unit_id).collect();
+    let mut units: Vec<i64> = paged.items.iter().map(|r| r.person.org_unit_id).collect();
     units.sort_unstable();
     units.dedup();
     let show_unit = matches!(scope, Scope::All) && unit.is_none() || units.len() > 1;
@@ -136,15 +143,18 @@ pub async fn list(
         WorkspaceFilter::Candidates => "candidates",
         WorkspaceFilter::Probationary => "probationary",
     };
-    let total = i18n::t_with(lang, "common.total", &[("n", &crate::domain::numbers::format_int(rows.len() as i64))]);
+    let total = i18n::t_with(lang, "common.total", &[("n", &crate::domain::numbers::format_int(paged.total))]);
+    let link = ListLink::new("/dossiers").filter("show", show).filter("unit", &selected);
+    let pager = Pager::new(&paged, |n| link.page(n));
     let view = ListView {
         filters,
         show,
         unit_groups,
         show_unit_filter,
-        rows: rows.into_iter().map(|r| row(lang, r, &tree)).collect(),
+        rows: paged.items.into_iter().map(|r| row(lang, r, &tree)).collect(),
         show_unit,
         total,
+        pager,
     };
     page.titled("readiness.title").render("readiness/workspace", &view)
 }
