@@ -24,7 +24,7 @@ pub(super) fn run(
     session_id: i64,
     line_ids: &[i64],
     version: i32,
-    content: &super::LineContent<'_>,
+    content: &super::save::LineContent<'_>,
     references: Option<References>,
     marked_at: PrimitiveDateTime,
 ) -> StoreResult<usize> {
