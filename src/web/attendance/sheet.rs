@@ -242,11 +242,6 @@ pub async fn amend(
     fields: web::Form<forms::LineFields>,
 ) -> AppResult<HttpResponse> {
     let (class_id, session_id) = path.into_inner();
-    let ctx = teaching_context(&state, &user, class_id, session_id).await?;
-    let sheet_state = now_state(&state, &ctx);
-    if sheet_state != SheetState::Frozen {
-        return Err(AppError::Conflict(refusal_key(sheet_state)));
-    }
     let form = SheetForm::from_fields(fields.into_inner());
     let reason_error = if form.amendment_reason.is_empty() {
         Some("attendance.error.amendment_reason_required")
@@ -255,7 +250,14 @@ pub async fn amend(
     } else {
         None
     };
+    // Without a usable reason the sheet is shown again, once its session and state are known;
+    // with one, the save reads and checks them in its own trip.
     if let Some(key) = reason_error {
+        let ctx = teaching_context(&state, &user, class_id, session_id).await?;
+        let sheet_state = now_state(&state, &ctx);
+        if sheet_state != SheetState::Frozen {
+            return Err(AppError::Conflict(refusal_key(sheet_state)));
+        }
         let message = page.t(key);
         let loaded = with_lines(&state, &user, ctx).await?;
         return render(page, &user, loaded, &form, &[], Some(message), StatusCode::UNPROCESSABLE_ENTITY);
