@@ -117,8 +117,8 @@ fn tally_of_enrolment(
     enrolment_id: i64,
     enrolled_on: Option<Date>,
 ) -> StoreResult<Tally> {
-    let session_days = session_starts(conn, class_id)?;
-    tally_with_sessions(conn, class_id, enrolment_id, &session_days, enrolled_on)
+    let sessions = sessions_counted(conn, class_id, enrolled_on)?;
+    tally_with_sessions(conn, class_id, enrolment_id, sessions)
 }
 
 /// When each session of a class starts.
@@ -129,21 +129,30 @@ fn session_starts(conn: &mut DbConn, class_id: i64) -> StoreResult<Vec<Primitive
         .load(conn)?)
 }
 
-/// One learner's tally from their marks, with the class's sessions already read.
-fn tally_with_sessions(
-    conn: &mut DbConn,
-    class_id: i64,
-    enrolment_id: i64,
-    session_days: &[PrimitiveDateTime],
-    enrolled_on: Option<Date>,
-) -> StoreResult<Tally> {
+/// How many sessions of a class count for a learner enrolled on `enrolled_on`: those of that day
+/// and after, as `empty_tally` counts them, by the database (reading every session's start to
+/// count them cost more than the rest of a tally).
+fn sessions_counted(conn: &mut DbConn, class_id: i64, enrolled_on: Option<Date>) -> StoreResult<u32> {
+    let of_class = class_sessions::table.filter(class_sessions::class_id.eq(class_id));
+    let n: i64 = match enrolled_on {
+        Some(day) => of_class
+            .filter(class_sessions::starts_at.ge(PrimitiveDateTime::new(day, time::Time::MIDNIGHT)))
+            .count()
+            .get_result(conn)?,
+        None => of_class.count().get_result(conn)?,
+    };
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// One learner's tally from their marks, with the sessions that count for them already counted.
+fn tally_with_sessions(conn: &mut DbConn, class_id: i64, enrolment_id: i64, sessions: u32) -> StoreResult<Tally> {
     let marks: Vec<String> = attendance::table
         .inner_join(class_sessions::table.on(class_sessions::id.eq(attendance::session_id)))
         .filter(class_sessions::class_id.eq(class_id))
         .filter(attendance::enrolment_id.eq(enrolment_id))
         .select(attendance::status)
         .load(conn)?;
-    let mut tally = empty_tally(session_days, enrolled_on);
+    let mut tally = Tally { sessions, ..Default::default() };
     for mark in marks.iter().filter_map(|status| Mark::parse(status)) {
         tally.add(mark);
     }
@@ -155,7 +164,6 @@ fn tally_with_sessions(
 /// every save runs this inside the write lock, where an `IN` list prepared anew and a scan of the
 /// class's marks cost more than the rest of the check (bench/RESULTS.md, issue 8).
 fn tallies_each(conn: &mut DbConn, class_id: i64, enrolment_ids: &[i64]) -> StoreResult<Vec<(i64, Tally)>> {
-    let session_days = session_starts(conn, class_id)?;
     let mut seen = HashSet::with_capacity(enrolment_ids.len());
     let mut out = Vec::with_capacity(enrolment_ids.len());
     for &enrolment_id in enrolment_ids {
@@ -169,7 +177,8 @@ fn tallies_each(conn: &mut DbConn, class_id: i64, enrolment_ids: &[i64]) -> Stor
             .first(conn)
             .optional()?;
         let Some(enrolled_on) = enrolled_on else { continue };
-        out.push((enrolment_id, tally_with_sessions(conn, class_id, enrolment_id, &session_days, enrolled_on)?));
+        let sessions = sessions_counted(conn, class_id, enrolled_on)?;
+        out.push((enrolment_id, tally_with_sessions(conn, class_id, enrolment_id, sessions)?));
     }
     Ok(out)
 }

@@ -422,6 +422,59 @@ async fn one_wrong_line_saves_nothing_and_keeps_what_was_typed() {
     assert!(html.contains(&format!("name=\"s{}\"", f.late_enrolment)));
 }
 
+/// A learner enrolled from the day of the fifth session counts only the sessions from that day
+/// on, the same whether the class's tallies count them (every session's start read) or the
+/// learner's own and the absence limit's do (counted by the database): six of ten, with the
+/// session that starts on the day of the enrolment itself.
+#[tokio::test]
+async fn a_late_enrollee_counts_the_sessions_from_their_day_on_in_every_tally() {
+    let app = spawn_app().await;
+    let f = fixture(&app);
+    let mut c = app.conn();
+    let late_person: i64 = boiduong::db::schema::enrolments::table
+        .find(f.late_enrolment)
+        .select(boiduong::db::schema::enrolments::person_id)
+        .first(&mut *c)
+        .unwrap();
+    assert_eq!(f.sessions.len(), 10);
+    let class_tally =
+        boiduong::store::attendance::tallies_of(&mut c, f.class, &[f.late_enrolment]).unwrap()[&f.late_enrolment];
+    let own = boiduong::store::attendance::of_learner(&mut c, late_person).unwrap();
+    let own_tally = &own.iter().find(|l| l.enrolment_id == f.late_enrolment).expect("the late enrollee's class").tally;
+    assert_eq!(class_tally.sessions, 6, "{class_tally:?}");
+    assert_eq!(own_tally, &class_tally);
+    drop(c);
+
+    // The absence limit counts them the same way: one absence of six is within 20 %, two are not
+    // (of ten they would be), and the learner is written to then.
+    diesel::update(boiduong::db::schema::people::table.find(late_person))
+        .set(boiduong::db::schema::people::email.eq("hoc.muon@example.vn"))
+        .execute(&mut *app.conn())
+        .unwrap();
+    let staff = app.login(STAFF).await;
+    let emailed = |app: &TestApp| -> i64 {
+        outbox::table
+            .filter(outbox::message_key.eq(format!("absence-limit:{}", f.late_enrolment)))
+            .count()
+            .get_result(&mut *app.conn())
+            .unwrap()
+    };
+    for (k, expected) in [(4, 0), (5, 1)] {
+        let res = post_sheet(
+            &app,
+            &staff,
+            &sheet_path(&f, k),
+            f.sessions[k].id,
+            &[(f.late_enrolment, "excused", "Ốm", None)],
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "session {k}");
+        assert_eq!(emailed(&app), expected, "after session {k}");
+    }
+    let tally = &boiduong::store::attendance::of_learner(&mut app.conn(), late_person).unwrap()[0].tally;
+    assert_eq!((tally.sessions, tally.excused), (6, 2));
+}
+
 /// Makes every update of `enrolment`'s attendance lines fail, as a disk error in the middle of
 /// a write would; `None` takes that away again.
 fn fail_updates_of(app: &TestApp, enrolment: Option<i64>) {

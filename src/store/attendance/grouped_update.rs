@@ -88,7 +88,9 @@ impl QueryFragment<Sqlite> for UpdateAttendanceLines<'_> {
         out.push_bind_param::<Timestamp, _>(&self.marked_at)?;
         out.push_sql(", version = version + 1 WHERE id IN (SELECT value FROM json_each(");
         out.push_bind_param::<Text, _>(&self.line_ids)?;
-        out.push_sql(")) AND session_id = ");
+        // `+session_id`: the lines are found by their row ids alone; SQLite would otherwise seek
+        // the session's index for each row before the row itself.
+        out.push_sql(")) AND +session_id = ");
         out.push_bind_param::<BigInt, _>(&self.session_id)?;
         out.push_sql(" AND version = ");
         out.push_bind_param::<Integer, _>(&self.version)?;
