@@ -205,6 +205,18 @@ pub struct Paged<T> {
 
 impl<T> Paged<T> {
     pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
+        page_count(self.total, self.per_page)
     }
+}
+
+/// How many pages `total` rows take, `per_page` at a time (one when there are none).
+fn page_count(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page).max(1)
+}
+
+/// The page to read and its size for a list of `total` rows: the size within 1–500, and a page
+/// past the end read as the last one.
+pub fn page_within(total: i64, page: i64, per_page: i64) -> (i64, i64) {
+    let per_page = per_page.clamp(1, 500);
+    (page.clamp(1, page_count(total, per_page)), per_page)
 }

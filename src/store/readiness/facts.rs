@@ -19,7 +19,8 @@ use crate::store::{DbConn, Scope, StoreError, StoreResult};
 use super::{PROGRAM_AWARENESS, PROGRAM_NEW_MEMBER};
 
 /// The person's fields the dossier needs, with their unit's.
-#[derive(Debug, Clone, Queryable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = people)]
 pub struct DossierPerson {
     pub id: i64,
     pub full_name: String,
@@ -31,39 +32,11 @@ pub struct DossierPerson {
     pub introduced_by: Option<String>,
     pub admission_decision_date: Option<Date>,
     pub ceremony_date: Option<Date>,
+    #[diesel(select_expression = org_units::has_youth_union)]
     pub unit_has_youth_union: bool,
+    #[diesel(select_expression = org_units::has_trade_union)]
     pub unit_has_trade_union: bool,
 }
-
-type DossierColumns = (
-    people::id,
-    people::full_name,
-    people::date_of_birth,
-    people::status,
-    people::org_unit_id,
-    people::youth_union_member,
-    people::planned_meeting_on,
-    people::introduced_by,
-    people::admission_decision_date,
-    people::ceremony_date,
-    org_units::has_youth_union,
-    org_units::has_trade_union,
-);
-
-pub(super) const DOSSIER_COLUMNS: DossierColumns = (
-    people::id,
-    people::full_name,
-    people::date_of_birth,
-    people::status,
-    people::org_unit_id,
-    people::youth_union_member,
-    people::planned_meeting_on,
-    people::introduced_by,
-    people::admission_decision_date,
-    people::ceremony_date,
-    org_units::has_youth_union,
-    org_units::has_trade_union,
-);
 
 impl DossierPerson {
     pub fn status(&self) -> Status {
@@ -91,7 +64,7 @@ pub fn dossier_person(conn: &mut DbConn, scope: &Scope, person_id: i64) -> Store
     let person: DossierPerson = people::table
         .inner_join(org_units::table)
         .filter(people::id.eq(person_id))
-        .select(DOSSIER_COLUMNS)
+        .select(DossierPerson::as_select())
         .first(conn)?;
     if scope.allows(person.org_unit_id) { Ok(person) } else { Err(StoreError::NotFound) }
 }

@@ -12,7 +12,7 @@ use crate::store::outbox::{self, NewEmail};
 use crate::store::{DbConn, StoreResult};
 
 use super::TEMPLATE_PROBATION_WARNING;
-use super::facts::{DOSSIER_COLUMNS, DossierPerson, certificates_of, holidays_from, probation_of};
+use super::facts::{DossierPerson, certificates_of, holidays_from, probation_of};
 
 /// Queues the month-9 warnings due on `today`: for each probationary member from month 9 until
 /// the end of probation without a valid new-member certificate, one email to each secretary of
@@ -29,7 +29,7 @@ pub fn queue_probation_warnings(conn: &mut DbConn, domain: &str, public_url: &st
         .filter(people::ceremony_date.ge(from))
         .filter(people::ceremony_date.le(until))
         .order(people::id)
-        .select(DOSSIER_COLUMNS)
+        .select(DossierPerson::as_select())
         .load(conn)?;
     let ids: Vec<i64> = members.iter().map(|p| p.id).collect();
     let certificates = certificates_of(conn, &ids)?;

@@ -8,11 +8,9 @@ use time::Date;
 use crate::db::schema::{org_units, people};
 use crate::domain::probation::ProbationState;
 use crate::domain::readiness::{self as rules, CourseStage, PathKind, Step};
-use crate::store::{DbConn, Paged, Scope, StoreResult};
+use crate::store::{DbConn, Paged, Scope, StoreResult, page_within};
 
-use super::facts::{
-    DOSSIER_COLUMNS, DossierPerson, certificates_of, enrolments_of, holidays_from, items_of, probation_of, program_of,
-};
+use super::facts::{DossierPerson, certificates_of, enrolments_of, holidays_from, items_of, probation_of, program_of};
 use super::steps::{StepRecord, active_steps};
 
 /// Which people the workspace lists.
@@ -58,13 +56,12 @@ pub fn workspace(
         q
     };
     let total: i64 = listed().count().get_result(conn)?;
-    let per_page = per_page.clamp(1, 500);
-    let page = page.clamp(1, ((total + per_page - 1) / per_page).max(1));
+    let (page, per_page) = page_within(total, page, per_page);
     let people: Vec<DossierPerson> = listed()
         .order((people::sort_key, people::id))
         .limit(per_page)
         .offset((page - 1) * per_page)
-        .select(DOSSIER_COLUMNS)
+        .select(DossierPerson::as_select())
         .load(conn)?;
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let steps = active_steps(conn)?;
