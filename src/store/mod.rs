@@ -104,6 +104,25 @@ macro_rules! with_rows {
 }
 pub(crate) use with_rows;
 
+/// Runs `f`, which only reads, in one read transaction on SQLite, so that its statements share
+/// one snapshot and one page cache: a statement outside a transaction takes the database's
+/// shared lock anew and, once any other connection has written, drops the connection's page
+/// cache and reads its pages again (bench/RESULTS.md, issue 8). Inside an open transaction, and
+/// on PostgreSQL (where a transaction would cost two more round trips), `f` runs as it is. `f`
+/// must not write: a read transaction that turns into a write one cannot wait for a writer.
+pub fn read_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    use diesel::Connection;
+    let begin = match conn {
+        DbConn::Sqlite(c) => !in_transaction(c)?,
+        DbConn::Postgres(_) => false,
+    };
+    if begin { conn.transaction(f) } else { f(conn) }
+}
+
 /// Runs `f` in a transaction that writes. On SQLite it begins with BEGIN IMMEDIATE: a deferred
 /// transaction that reads first and writes later cannot wait for another writer and fails with
 /// "database is locked" at once; an immediate one queues behind the busy timeout. Inside an

@@ -122,10 +122,13 @@ pub struct LineFields {
     pub order: Vec<i64>,
     pub amendment_reason: String,
     seen: HashSet<i64>,
-    /// The lines' fields in the order posted, sorted by key (stably: the last of a repeated
+    /// The lines' fields in the order posted, sorted by id (stably: the last of a repeated
     /// field wins) when the first is taken; a list grows without rehashing, unlike a map.
     values: Vec<((LinePrefix, i64), String)>,
     sorted: bool,
+    /// The fields of the id taken last: a line's fields are taken one after the other, so one
+    /// search finds them all.
+    last_line: Option<(i64, std::ops::Range<usize>)>,
     /// Fields whose name is not a short prefix and an id (kept, as the page may name any).
     others: HashMap<String, String>,
 }
@@ -202,6 +205,7 @@ impl LineFields {
             FieldName::OfLine(prefix, id) => {
                 self.values.push(((prefix, id), value));
                 self.sorted = false;
+                self.last_line = None;
             }
             FieldName::Other(name) => {
                 self.others.insert(name.into_owned(), value);
@@ -210,14 +214,23 @@ impl LineFields {
     }
 
     /// The value of a line's field, taken out: the last one posted under its name.
-    fn line_value(&mut self, key: (LinePrefix, i64)) -> Option<String> {
+    fn line_value(&mut self, (prefix, id): (LinePrefix, i64)) -> Option<String> {
         if !self.sorted {
-            self.values.sort_by_key(|(k, _)| *k);
+            self.values.sort_by_key(|((_, id), _)| *id);
             self.sorted = true;
+            self.last_line = None;
         }
-        let after = self.values.partition_point(|(k, _)| *k <= key);
-        let (k, value) = self.values.get_mut(after.checked_sub(1)?)?;
-        (*k == key).then(|| std::mem::take(value))
+        let range = match &self.last_line {
+            Some((last, range)) if *last == id => range.clone(),
+            _ => {
+                let start = self.values.partition_point(|((_, i), _)| *i < id);
+                let end = start + self.values[start..].partition_point(|((_, i), _)| *i == id);
+                self.last_line = Some((id, start..end));
+                start..end
+            }
+        };
+        let (_, value) = self.values[range].iter_mut().rev().find(|((p, _), _)| *p == prefix)?;
+        Some(std::mem::take(value))
     }
 
     /// A line's field, taken out (empty when it was not sent).
@@ -316,6 +329,20 @@ mod tests {
         assert_eq!(fields.take("s", 3), "late");
         assert_eq!(fields.take("s", 3), "", "taken once");
         assert_eq!(fields.take("r", 7), "");
+    }
+
+    #[test]
+    fn line_fields_are_found_whatever_order_they_are_posted_and_taken_in() {
+        let body = "e=7&s7=a&e=3&s3=b&r7=c&s7=d&r3=e&u12=f";
+        let mut fields: LineFields = serde_urlencoded::from_str(body).unwrap();
+        assert_eq!(fields.take("s", 7), "d", "the last s7 posted, after the fields of 3");
+        assert_eq!(fields.take("s", 3), "b");
+        assert_eq!(fields.take("r", 7), "c", "back to 7 after 3");
+        assert_eq!(fields.take("u", 7), "", "a field 7 was not sent");
+        assert_eq!(fields.take("r", 3), "e");
+        assert_eq!(fields.take("u", 12), "f", "a line not in the order");
+        assert_eq!(fields.take("s", 7), "", "taken once");
+        assert_eq!(fields.take("s", 8), "", "an id with no field");
     }
 
     #[test]

@@ -103,16 +103,24 @@ pub fn save_sheet(
     actor: &Actor,
     req: &SaveRequest<'_>,
 ) -> StoreResult<Result<Saved, Vec<(i64, LineProblem)>>> {
-    let wanted = match checked_lines(conn, req)? {
-        Ok(wanted) => wanted,
-        Err(problems) => return Ok(Err(problems)),
-    };
     let (session, class, program) = (req.session, req.class, req.program);
     debug_assert!(class.id == session.class_id && program.id == class.program_id);
+    // The roster, the make-up sessions and the stored lines are read in one snapshot.
+    let (wanted, mut current) = match crate::store::read_tx(conn, |conn| {
+        Ok::<_, StoreError>(match checked_lines(conn, req)? {
+            Ok(wanted) => Ok((wanted, stored_lines(conn, session.id)?)),
+            Err(problems) => Err(problems),
+        })
+    })? {
+        Ok(read) => read,
+        Err(problems) => return Ok(Err(problems)),
+    };
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let current = stored_lines(conn, session.id)?;
+        if attempt > 1 {
+            current = stored_lines(conn, session.id)?;
+        }
         let mut conflicts = Vec::new();
         let mut changes: Vec<Change<'_>> = Vec::new();
         for (line, reason, made_up) in &wanted {

@@ -34,14 +34,16 @@ impl SessionContext {
 
 /// The session `session_id` of class `class_id` (NotFound when it belongs to another class).
 pub fn context(conn: &mut DbConn, class_id: i64, session_id: i64) -> StoreResult<SessionContext> {
-    let session = sessions::find(conn, session_id)?;
-    if session.class_id != class_id {
-        return Err(StoreError::NotFound);
-    }
-    let session = sessions::with_names(conn, vec![session])?.pop().ok_or(StoreError::NotFound)?;
-    let class = classes::find(conn, class_id)?;
-    let program = programs::find(conn, class.program_id)?;
-    Ok(SessionContext { session, class, program })
+    crate::store::read_tx(conn, |conn| {
+        let session = sessions::find(conn, session_id)?;
+        if session.class_id != class_id {
+            return Err(StoreError::NotFound);
+        }
+        let session = sessions::with_names(conn, vec![session])?.pop().ok_or(StoreError::NotFound)?;
+        let class = classes::find(conn, class_id)?;
+        let program = programs::find(conn, class.program_id)?;
+        Ok(SessionContext { session, class, program })
+    })
 }
 
 /// Whether a lecturer teaches at least one session of a class.
