@@ -188,16 +188,7 @@ pub fn views_of_class(conn: &mut DbConn, class_id: i64) -> StoreResult<Vec<Sessi
 
 /// Adds the names of classes, rooms, venues and teachers, with one query per kind.
 pub fn with_names(conn: &mut DbConn, sessions: Vec<Session>) -> StoreResult<Vec<SessionView>> {
-    let ids = |f: fn(&Session) -> Option<i64>| -> Vec<i64> {
-        let set: HashSet<i64> = sessions.iter().filter_map(f).collect();
-        set.into_iter().collect()
-    };
-    let class_ids = ids(|s| Some(s.class_id));
-    let room_ids = ids(|s| s.room_id);
-    let lecturer_ids = ids(|s| s.lecturer_user_id);
-    let guest_ids = ids(|s| s.guest_speaker_id);
-
-    // An empty id set skips its query: most sessions have no guest speaker, some no room.
+    let class_ids: Vec<i64> = sessions.iter().map(|s| s.class_id).collect::<HashSet<_>>().into_iter().collect();
     let class_names: HashMap<i64, (String, String)> = if class_ids.is_empty() {
         HashMap::new()
     } else {
@@ -208,6 +199,35 @@ pub fn with_names(conn: &mut DbConn, sessions: Vec<Session>) -> StoreResult<Vec<
             .map(|(id, program, ordinal, year)| (id, (program, class::short_name(ordinal, year))))
             .collect()
     };
+    with_class_names(conn, sessions, &class_names)
+}
+
+/// Sessions of one class with their names, the class and its program already read.
+pub fn with_names_of(
+    conn: &mut DbConn,
+    sessions: Vec<Session>,
+    class: &super::classes::Class,
+    program: &super::programs::Program,
+) -> StoreResult<Vec<SessionView>> {
+    let names = (program.short_name.clone(), class::short_name(class.ordinal, class.year));
+    with_class_names(conn, sessions, &HashMap::from([(class.id, names)]))
+}
+
+/// Adds the names of rooms, venues and teachers to sessions whose classes are named already.
+fn with_class_names(
+    conn: &mut DbConn,
+    sessions: Vec<Session>,
+    class_names: &HashMap<i64, (String, String)>,
+) -> StoreResult<Vec<SessionView>> {
+    let ids = |f: fn(&Session) -> Option<i64>| -> Vec<i64> {
+        let set: HashSet<i64> = sessions.iter().filter_map(f).collect();
+        set.into_iter().collect()
+    };
+    let room_ids = ids(|s| s.room_id);
+    let lecturer_ids = ids(|s| s.lecturer_user_id);
+    let guest_ids = ids(|s| s.guest_speaker_id);
+
+    // An empty id set skips its query: most sessions have no guest speaker, some no room.
     let room_info: HashMap<i64, (String, i32, i64, String, String)> = if room_ids.is_empty() {
         HashMap::new()
     } else {

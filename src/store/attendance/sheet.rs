@@ -7,11 +7,11 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::{Date, PrimitiveDateTime};
 
-use crate::db::schema::{class_sessions, enrolments, people};
+use crate::db::schema::{class_sessions, classes, enrolments, people, programs};
 use crate::domain::attendance as rules;
 use crate::domain::class as class_names;
-use crate::store::classes::{self, Class};
-use crate::store::programs::{self, Program};
+use crate::store::classes::Class;
+use crate::store::programs::Program;
 use crate::store::sessions::{self, Session, SessionView};
 use crate::store::{DbConn, Scope, StoreError, StoreResult};
 
@@ -35,13 +35,16 @@ impl SessionContext {
 /// The session `session_id` of class `class_id` (NotFound when it belongs to another class).
 pub fn context(conn: &mut DbConn, class_id: i64, session_id: i64) -> StoreResult<SessionContext> {
     crate::store::read_tx(conn, |conn| {
-        let session = sessions::find(conn, session_id)?;
-        if session.class_id != class_id {
-            return Err(StoreError::NotFound);
-        }
-        let session = sessions::with_names(conn, vec![session])?.pop().ok_or(StoreError::NotFound)?;
-        let class = classes::find(conn, class_id)?;
-        let program = programs::find(conn, class.program_id)?;
+        let (session, class, program) = class_sessions::table
+            .inner_join(classes::table.inner_join(programs::table))
+            .filter(class_sessions::id.eq(session_id))
+            .filter(class_sessions::class_id.eq(class_id))
+            .select((Session::as_select(), Class::as_select(), Program::as_select()))
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let session =
+            sessions::with_names_of(conn, vec![session], &class, &program)?.pop().ok_or(StoreError::NotFound)?;
         Ok(SessionContext { session, class, program })
     })
 }
