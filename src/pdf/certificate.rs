@@ -8,8 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::layout::{Align, Font, Orientation, RED, Sheet, Span, baseline_in_line, wrap};
+use super::layout::{Align, Orientation, RED, Sheet, Span};
 use super::parts::{self, HeadingStyle, Letterhead, Signer};
+use super::text::{Font, baseline_in_line, wrap};
 use crate::domain::certificate::format_code;
 use crate::qr::{QUIET_ZONE, QrMatrix};
 
@@ -176,7 +177,7 @@ impl BodyLayout {
     fn new(body: &Body<'_>, size: f32, width: f32) -> Self {
         let label = Font::regular(size);
         let label_width =
-            body.fields().map(|f| super::layout::width(&format!("{}:", f.label), label)).fold(0.0, f32::max);
+            body.fields().map(|f| super::text::width(&format!("{}:", f.label), label)).fold(0.0, f32::max);
         let value_left = label_width + size;
         BodyLayout { label, value_left, value_width: width - value_left, leading: size * 1.45, gap: size * 0.35, size }
     }

@@ -4,10 +4,12 @@
 //! pages as it needs (header row repeated, "Trang n/N" at the foot), a summary of label/value
 //! lines and the signature blocks.
 
-use super::layout::{Align, Flow, Font, MM, Margins, Orientation, Sheet, Span};
+use super::flow::Flow;
+use super::layout::{Align, MM, Margins, Orientation, Sheet, Span};
 use super::parts::{self, HeadingStyle, Letterhead, Signer};
+use super::text::Font;
 
-pub use super::layout::{Column, Table};
+pub use super::flow::{Column, Table};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListDocument {
@@ -70,13 +72,13 @@ fn summary_line(flow: &mut Flow, label: &str, value: &str) {
     let font = Font::regular(SIZE);
     let bold = Font::bold(SIZE);
     let label = format!("{label}: ");
-    let label_width = super::layout::width(&label, font);
-    if label_width + super::layout::width(value, bold) > flow.width() {
+    let label_width = super::text::width(&label, font);
+    if label_width + super::text::width(value, bold) > flow.width() {
         flow.paragraph(&format!("{label}{value}"), font, Align::Left);
         return;
     }
     flow.ensure(font.leading());
-    let baseline = flow.y + super::layout::baseline_in_line(font, font.leading());
+    let baseline = flow.y + super::text::baseline_in_line(font, font.leading());
     let left = flow.left();
     flow.sheet.text_at(left, baseline, &label, font);
     flow.sheet.text_at(left + label_width, baseline, value, bold);

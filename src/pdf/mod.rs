@@ -2,10 +2,12 @@
 //! lists of the attendance, results and certificate features (attendance sheet to sign,
 //! attendance summary, bảng điểm, sổ cấp giấy chứng nhận).
 //!
-//! - `layout`: pages, text measured by shaping it (rustybuzz, the copy krilla uses), wrapping,
-//!   alignment, lines, a table that breaks across pages and repeats its header row, page numbers.
-//!   Everything is laid out into a list of drawing operations per page first and painted with
-//!   krilla at the end, so "Trang n/N" knows N.
+//! - `text`: the fonts, text measured by shaping it (rustybuzz, the copy krilla uses), wrapping.
+//! - `layout`: pages, alignment, text placed on them, lines, page numbers. Everything is laid out
+//!   into a list of drawing operations per page first and painted with krilla at the end, so
+//!   "Trang n/N" knows N.
+//! - `flow`: a cursor flowing down the pages, with a table that breaks across pages and repeats
+//!   its header row.
 //! - `parts`: what every Party document has: the heading (issuing body, "ĐẢNG CỘNG SẢN VIỆT NAM",
 //!   place and date), the title, the signature blocks.
 //! - `list`: one generic printable list; `certificate`: the certificate with its QR code.
@@ -16,9 +18,11 @@
 //! (`domain::names::clean`) before it gets here; shaping renders decomposed marks correctly too.
 
 pub mod certificate;
+pub mod flow;
 pub mod layout;
 pub mod list;
 pub mod parts;
+pub mod text;
 
 #[cfg(test)]
 pub(crate) mod inspect;

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::layout::{self, Align, Font, Sheet, Span, baseline_in_line};
+use super::layout::{Align, Sheet, Span};
+use super::text::{self, Font, baseline_in_line};
 use crate::domain::dates;
 
 /// Who issues a document, where and when.
@@ -77,8 +78,8 @@ pub const LEFT_SHARE: f32 = 0.44;
 /// body's name fits on one line when it can.
 fn heading_split(left: f32, right: f32, head: &Letterhead, size: f32) -> f32 {
     let width = right - left;
-    let needed = layout::width(&head.issuer.to_uppercase(), Font::bold(size))
-        .max(layout::width(&head.superior.to_uppercase(), Font::regular(size)))
+    let needed = text::width(&head.issuer.to_uppercase(), Font::bold(size))
+        .max(text::width(&head.superior.to_uppercase(), Font::regular(size)))
         + size;
     left + needed.clamp(width * LEFT_SHARE, width * 0.5)
 }
