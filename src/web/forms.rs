@@ -205,7 +205,6 @@ impl LineFields {
             FieldName::OfLine(prefix, id) => {
                 self.values.push(((prefix, id), value));
                 self.sorted = false;
-                self.last_line = None;
             }
             FieldName::Other(name) => {
                 self.others.insert(name.into_owned(), value);

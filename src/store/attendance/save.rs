@@ -106,21 +106,16 @@ pub fn save_sheet(
     let (session, class, program) = (req.session, req.class, req.program);
     debug_assert!(class.id == session.class_id && program.id == class.program_id);
     // The roster, the make-up sessions and the stored lines are read in one snapshot.
-    let (wanted, mut current) = match crate::store::read_tx(conn, |conn| {
-        Ok::<_, StoreError>(match checked_lines(conn, req)? {
-            Ok(wanted) => Ok((wanted, stored_lines(conn, session.id)?)),
-            Err(problems) => Err(problems),
-        })
-    })? {
-        Ok(read) => read,
+    let (checked, mut current) = crate::store::read_tx(conn, |conn| -> StoreResult<_> {
+        Ok((checked_lines(conn, req)?, stored_lines(conn, session.id)?))
+    })?;
+    let wanted = match checked {
+        Ok(wanted) => wanted,
         Err(problems) => return Ok(Err(problems)),
     };
     let mut attempt = 0;
     loop {
         attempt += 1;
-        if attempt > 1 {
-            current = stored_lines(conn, session.id)?;
-        }
         let mut conflicts = Vec::new();
         let mut changes: Vec<Change<'_>> = Vec::new();
         for (line, reason, made_up) in &wanted {
@@ -137,7 +132,9 @@ pub fn save_sheet(
             return Ok(Err(conflicts));
         }
         match crate::store::write_tx(conn, |conn| write_changes(conn, actor, req, class, program, &changes)) {
-            Err(StoreError::Conflict(CHANGED_AFTER_COMPARING)) if attempt == 1 => continue,
+            Err(StoreError::Conflict(CHANGED_AFTER_COMPARING)) if attempt == 1 => {
+                current = stored_lines(conn, session.id)?;
+            }
             result => return result.map(Ok),
         }
     }
