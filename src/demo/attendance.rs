@@ -1,7 +1,7 @@
 //! The demo's attendance: the running and assessing classes' sheets, with absences, a make-up
 //! and learners over the limit.
 
-use super::Dice;
+use super::population::Dice;
 use crate::db::DbConn;
 use crate::mail::invitations::MailContext;
 use crate::store::audit::Actor;

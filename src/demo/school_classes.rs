@@ -5,7 +5,9 @@
 //! week, one taking nominations (starting in three weeks) and one draft. Each has a clash-free
 //! plan; the running, assessing and closed classes have their learners.
 
-use time::{Date, Duration, Month, Weekday};
+use time::{Date, Duration, Weekday};
+
+use super::date;
 
 use crate::domain::class::ClassStatus;
 use crate::domain::program::LessonKind;
@@ -35,30 +37,26 @@ const LUNAR: [(i32, MonthDay, MonthDay); 7] = [
     (2031, (1, 23), (4, 1)),
 ];
 
-fn day(y: i32, m: u8, d: u8) -> Date {
-    Date::from_calendar_date(y, Month::try_from(m).expect("valid month"), d).expect("valid date")
-}
-
 /// A year's public holidays (Bộ luật Lao động 2019, art. 112, as amended in 2024): 1/1, five
 /// days of Tết (the eve and mùng 1–4), the Hùng Kings' day, 30/4, 1/5, and 2/9 with one day
 /// next to it (the one that joins a weekend where there is a choice).
 pub fn public_holidays(year: i32) -> Vec<Holiday> {
-    let mut out = vec![Holiday { day: day(year, 1, 1), name: "Tết Dương lịch".into() }];
+    let mut out = vec![Holiday { day: date(year, 1, 1), name: "Tết Dương lịch".into() }];
     if let Some((_, (tm, td), (hm, hd))) = LUNAR.iter().find(|(y, _, _)| *y == year) {
-        let tet = day(year, *tm, *td);
+        let tet = date(year, *tm, *td);
         out.push(Holiday {
             day: tet - Duration::days(1), name: "Tết Nguyên đán (chiều 30 tháng Chạp)".into()
         });
         for n in 0..4 {
             out.push(Holiday { day: tet + Duration::days(n), name: format!("Tết Nguyên đán (mùng {})", n + 1) });
         }
-        out.push(Holiday { day: day(year, *hm, *hd), name: "Giỗ Tổ Hùng Vương (10/3 âm lịch)".into() });
+        out.push(Holiday { day: date(year, *hm, *hd), name: "Giỗ Tổ Hùng Vương (10/3 âm lịch)".into() });
     }
     out.push(Holiday {
-        day: day(year, 4, 30), name: "Ngày Giải phóng miền Nam, thống nhất đất nước".into()
+        day: date(year, 4, 30), name: "Ngày Giải phóng miền Nam, thống nhất đất nước".into()
     });
-    out.push(Holiday { day: day(year, 5, 1), name: "Ngày Quốc tế Lao động".into() });
-    let national = day(year, 9, 2);
+    out.push(Holiday { day: date(year, 5, 1), name: "Ngày Quốc tế Lao động".into() });
+    let national = date(year, 9, 2);
     let extra = match national.weekday() {
         Weekday::Monday | Weekday::Thursday | Weekday::Sunday => national + Duration::days(1),
         _ => national - Duration::days(1),
