@@ -11,6 +11,7 @@ pub mod changes;
 pub mod checkin;
 pub mod citizen_id;
 pub mod class;
+pub mod course_stage;
 pub mod dates;
 pub mod enrolment;
 pub mod names;

@@ -3,8 +3,9 @@
 use serde::Serialize;
 use time::Date;
 
+use crate::domain::course_stage::{CourseStage, course_stage};
 use crate::domain::probation::ProbationState;
-use crate::domain::readiness::{self as rules, Computed, CourseStage, Step};
+use crate::domain::readiness::{self as rules, Computed, Step};
 use crate::store::{DbConn, Scope, StoreResult};
 
 use super::facts::{
@@ -35,7 +36,7 @@ pub fn checklist(conn: &mut DbConn, scope: &Scope, person_id: i64, today: Date) 
     let enrolments = enrolments_of(conn, &ids)?.remove(&person_id).unwrap_or_default();
     let facts = person.facts();
     let computed = rules::compute(path, &steps, &items, &facts, &certificates, today);
-    let course = rules::course_stage(program_of(path), &certificates, &enrolments, computed.judged_on, today);
+    let course = course_stage(program_of(path), &certificates, &enrolments, computed.judged_on, today);
     let holidays = match person.ceremony_date {
         Some(ceremony) => holidays_from(conn, ceremony)?,
         None => Vec::new(),

@@ -11,9 +11,10 @@ use crate::db::schema::{
 };
 use crate::domain::certificate::CertificateStatus;
 use crate::domain::class::ClassStatus;
+use crate::domain::course_stage::EnrolmentFact;
 use crate::domain::person::Status;
 use crate::domain::probation::{self, ProbationState};
-use crate::domain::readiness::{CertificateFact, EnrolmentFact, Facts, Item, ItemStatus, PathKind};
+use crate::domain::readiness::{CertificateFact, Facts, Item, ItemStatus, PathKind};
 use crate::store::{DbConn, Scope, StoreError, StoreResult};
 
 use super::{PROGRAM_AWARENESS, PROGRAM_NEW_MEMBER};

@@ -6,8 +6,9 @@ use serde::Serialize;
 use time::Date;
 
 use crate::db::schema::{org_units, people};
+use crate::domain::course_stage::{CourseStage, course_stage};
 use crate::domain::probation::ProbationState;
-use crate::domain::readiness::{self as rules, CourseStage, PathKind, Step};
+use crate::domain::readiness::{self as rules, PathKind, Step};
 use crate::store::{DbConn, Paged, Scope, StoreResult, page_within};
 
 use super::facts::{DossierPerson, certificates_of, enrolments_of, holidays_from, items_of, probation_of, program_of};
@@ -86,7 +87,7 @@ pub fn workspace(
             let certs = certificates.remove(&person.id).unwrap_or_default();
             let enrolled = enrolments.remove(&person.id).unwrap_or_default();
             let computed = rules::compute(path, steps, &items, &person.facts(), &certs, today);
-            let course = rules::course_stage(program_of(path), &certs, &enrolled, computed.judged_on, today);
+            let course = course_stage(program_of(path), &certs, &enrolled, computed.judged_on, today);
             let probation = probation_of(&person, &certs, &holidays, today);
             WorkspaceRow {
                 path,

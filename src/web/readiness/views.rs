@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use crate::domain::course_stage::CourseStage;
 use crate::domain::person::Status;
-use crate::domain::readiness::{CourseStage, Introduction, Overall, RowState};
+use crate::domain::readiness::{Introduction, Overall, RowState};
 use crate::domain::{dates, numbers};
 use crate::i18n::{self, Lang};
 
